@@ -1,0 +1,50 @@
+// The HTTP application. Everything it talks to arrives as an argument.
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '@meridian/core/logging/logger';
+import { errorHandler, notFound } from './http/errors.ts';
+import { aggregationRoutes } from './stac/aggregation.routes.ts';
+import { landingRoutes } from './stac/landing.routes.ts';
+import { queryablesRoutes } from './stac/queryables.routes.ts';
+import { searchRoutes } from './stac/search.routes.ts';
+import type { StacDeps } from './stac/stac-context.ts';
+import { transactionRoutes } from './stac/transaction.routes.ts';
+
+export interface AppDeps extends StacDeps {
+  logger: Logger;
+}
+
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(pinoHttp({
+    logger: deps.logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+  }));
+
+  const stac = express.Router();
+  // STAC APIs are read from browsers on other origins (STAC Browser, notebooks).
+  stac.use(cors({ exposedHeaders: ['Location', 'X-Request-Id'] }));
+  stac.use(landingRoutes(deps));
+  stac.use(transactionRoutes(deps));
+  stac.use(express.json({ limit: '1mb', type: ['application/json', 'application/geo+json'] }));
+  stac.use(searchRoutes(deps));
+  stac.use(queryablesRoutes(deps));
+  stac.use(aggregationRoutes(deps));
+  app.use('/stac', stac);
+
+  app.get('/', (_req, res) => res.redirect('/stac/'));
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

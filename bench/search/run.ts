@@ -1,0 +1,366 @@
+// Search benchmark of the embedded catalog (SQLite): loads N synthetic items,
+// then times a fixed query mix through CatalogIndex.searchItems, parsing each
+// query with parseItemSearch as the API does.
+//
+//   node bench/search/run.ts [--items N] [--dir PATH] [--reuse] [--runs R] [--no-docs]
+//
+// Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DatabaseSync } from 'node:sqlite';
+import { SqliteCatalogIndex } from '../../core/src/catalog-index/sqlite/sqlite.catalog-index.ts';
+import { parseItemSearch } from '../../core/src/stac/search/search-request.ts';
+import {
+  between, collectionDocuments, COLLECTIONS, pick, pickRegion, prng, REGIONS, syntheticBatches, type Random,
+} from './synthetic-items.ts';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DOCS = join(REPO, 'docs/benchmarks.md');
+const SECTION = '## Search on the embedded catalog (SQLite)';
+const LIMITS = { defaultLimit: 10, maxLimit: 10_000 };
+const BATCH = 5_000;
+const SEED = 20_250_601;
+/** Each deep-pagination run walks DEPTH - 1 pages first, so it gets fewer runs. */
+const deepRuns = () => Math.max(10, Math.round(RUNS / 4));
+
+const { values: args } = parseArgs({
+  options: {
+    items: { type: 'string', default: '1000000' },
+    dir: { type: 'string', default: join(REPO, '.bench/search') },
+    reuse: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '20' },
+    depth: { type: 'string', default: '50' },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+const ITEMS = Number(args.items?.replace(/_/g, ''));
+const RUNS = Number(args.runs);
+const WARMUP = Number(args.warmup);
+const DEPTH = Number(args.depth);
+if (!Number.isInteger(ITEMS) || ITEMS < 1 || !Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(DEPTH) || DEPTH < 2) {
+  throw new Error('usage: node bench/search/run.ts [--items N] [--dir PATH] [--reuse] [--runs R] [--warmup W] [--depth PAGES] [--no-docs]');
+}
+const DIR = resolve(args.dir as string);
+const DB = join(DIR, `catalog-${ITEMS}.db`);
+const LOAD_STATS = `${DB}.load.json`;
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+interface LoadStats {
+  items: number;
+  seconds: number;
+  /** Time spent inside upsertItems only (generation excluded). */
+  upsertSeconds: number;
+  date: string;
+}
+
+function itemCount(path: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function load(): Promise<LoadStats> {
+  if (args.reuse && existsSync(DB) && existsSync(LOAD_STATS)) {
+    const count = itemCount(DB);
+    if (count === ITEMS) {
+      log(`reusing ${relative(REPO, DB)} (${count} items)`);
+      return JSON.parse(readFileSync(LOAD_STATS, 'utf8')) as LoadStats;
+    }
+    log(`${relative(REPO, DB)} holds ${count} items, not ${ITEMS}: loading again`);
+  }
+  mkdirSync(DIR, { recursive: true });
+  for (const suffix of ['', '-wal', '-shm', '.load.json']) rmSync(DB + suffix, { force: true });
+  const index = new SqliteCatalogIndex(DB);
+  const collections = await index.upsertCollections(collectionDocuments());
+  if (collections.errors.length > 0) throw new Error(`collections: ${JSON.stringify(collections.errors)}`);
+  let loaded = 0;
+  let upsertMs = 0;
+  const started = performance.now();
+  let lastReport = started;
+  for (const batch of syntheticBatches(ITEMS, BATCH, SEED)) {
+    const t0 = performance.now();
+    const result = await index.upsertItems(batch);
+    upsertMs += performance.now() - t0;
+    if (result.errors.length > 0) throw new Error(`items: ${result.errors.length} errors, first: ${JSON.stringify(result.errors[0])}`);
+    loaded += result.written;
+    const now = performance.now();
+    if (now - lastReport > 5_000 || loaded === ITEMS) {
+      lastReport = now;
+      log(`loaded ${loaded.toLocaleString('en-US')}/${ITEMS.toLocaleString('en-US')} items, ${fmt(loaded / (upsertMs / 1000), 0)} items/s in upsertItems, ${fmt((now - started) / 1000)} s elapsed`);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await index.close();
+  const stats: LoadStats = { items: loaded, seconds, upsertSeconds: upsertMs / 1000, date: new Date().toISOString() };
+  writeFileSync(LOAD_STATS, JSON.stringify(stats, null, 2));
+  return stats;
+}
+
+// ---------------------------------------------------------------------------
+// The query mix: each kind draws its parameters from the seeded PRNG.
+
+type Params = Record<string, string>;
+
+const T_START = Date.UTC(2015, 6, 1);
+const T_END = Date.UTC(2025, 11, 31);
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const r3 = (n: number) => Number(n.toFixed(3));
+
+function pointIn(random: Random): [number, number] {
+  const region = pickRegion(random);
+  return [between(random, region.west, region.east), between(random, region.south, region.north)];
+}
+
+const QUERIES: { name: string; describe: string; params: (random: Random) => Params }[] = [
+  {
+    name: 'bbox + datetime',
+    describe: 'bbox of 1–4° × 1–3° over a land area, datetime window of 1–3 months',
+    params(random) {
+      const [lon, lat] = pointIn(random);
+      const w = between(random, 1, 4) / 2;
+      const h = between(random, 1, 3) / 2;
+      const bbox = [Math.max(-180, lon - w), Math.max(-90, lat - h), Math.min(180, lon + w), Math.min(90, lat + h)].map(r3);
+      const start = between(random, T_START, T_END - 90 * DAY);
+      const end = start + between(random, 30, 92) * DAY;
+      return { bbox: bbox.join(','), datetime: `${iso(Math.floor(start))}/${iso(Math.floor(end))}` };
+    },
+  },
+  {
+    name: 'intersects polygon',
+    describe: 'an irregular 7-vertex polygon ~1–2.5° across over a land area, all dates',
+    params(random) {
+      const [lon, lat] = pointIn(random);
+      const radius = between(random, 0.5, 1.25);
+      const vertices = 7;
+      const ring: number[][] = [];
+      for (let i = 0; i < vertices; i++) {
+        const angle = (2 * Math.PI * i) / vertices + between(random, -0.3, 0.3);
+        const r = radius * between(random, 0.6, 1);
+        ring.push([r3(Math.max(-180, Math.min(180, lon + r * Math.cos(angle)))), r3(Math.max(-89, Math.min(89, lat + r * Math.sin(angle))))]);
+      }
+      ring.push(ring[0]);
+      return { intersects: JSON.stringify({ type: 'Polygon', coordinates: [ring] }) };
+    },
+  },
+  {
+    name: 'CQL2 property filter',
+    describe: "one collection, `eo:cloud_cover < 5–30 AND platform = '…'` (cql2-text)",
+    params(random) {
+      const collection = pick(random, COLLECTIONS);
+      const platform = collection.family === 'sentinel-2' ? pick(random, ['sentinel-2a', 'sentinel-2b']) : pick(random, ['landsat-8', 'landsat-9']);
+      const cloud = Math.round(between(random, 5, 30));
+      return { collections: collection.id, filter: `eo:cloud_cover < ${cloud} AND platform = '${platform}'`, 'filter-lang': 'cql2-text' };
+    },
+  },
+  {
+    name: 'free text',
+    describe: 'q: a place name phrase, alone or AND-ed with a platform or "mostly clear"',
+    params(random) {
+      const place = `"${pick(random, REGIONS).name}"`;
+      const u = random();
+      const q = u < 0.5 ? place : u < 0.75 ? `${place} AND ${pick(random, ['sentinel-2a', 'sentinel-2b', 'landsat-8', 'landsat-9'])}` : `${place} AND "mostly clear"`;
+      return { q };
+    },
+  },
+  {
+    name: `deep pagination (page ${DEPTH})`,
+    describe: `one of the 4 largest collections, datetime=../(2019–2025), following \`next\` to page ${DEPTH}; the page-${DEPTH} request is timed`,
+    params(random) {
+      const collection = pick(random, [...COLLECTIONS].sort((a, b) => b.weight - a.weight).slice(0, 4));
+      const end = between(random, Date.UTC(2019, 0, 1), T_END);
+      return { collections: collection.id, datetime: `../${iso(Math.floor(end))}` };
+    },
+  },
+];
+
+interface Sample {
+  ms: number;
+  matched: number;
+  returned: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+}
+
+async function timed(index: SqliteCatalogIndex, params: Params): Promise<Sample> {
+  const { search } = parseItemSearch(params, 'GET', LIMITS);
+  const t0 = performance.now();
+  const page = await index.searchItems(search);
+  const ms = performance.now() - t0;
+  return { ms, matched: page.numberMatched, returned: page.features.length };
+}
+
+/** Follows `next` to page DEPTH - 1 untimed, then times the page-DEPTH request alone. */
+async function deepPage(index: SqliteCatalogIndex, params: Params): Promise<Sample & { depth: number }> {
+  let token: string | undefined;
+  let depth = 1;
+  for (; depth < DEPTH; depth++) {
+    const { search } = parseItemSearch(token ? { ...params, token } : params, 'GET', LIMITS);
+    const page = await index.searchItems(search);
+    if (!page.next) break;
+    token = page.next;
+  }
+  const sample = await timed(index, token ? { ...params, token } : params);
+  return { ...sample, depth: token ? depth : 1 };
+}
+
+interface Row {
+  query: string;
+  limit: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  matched: number;
+  returned: number;
+  runs: number;
+}
+
+async function runQueries(index: SqliteCatalogIndex): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [k, query] of QUERIES.entries()) {
+    const deep = k === QUERIES.length - 1;
+    for (const limit of [10, 100]) {
+      const random = prng(SEED + 1000 * k + limit);
+      const runs = deep ? deepRuns() : RUNS;
+      const warmup = deep ? Math.max(2, Math.round(WARMUP / 4)) : WARMUP;
+      const samples: Sample[] = [];
+      let shallow = 0;
+      const started = performance.now();
+      for (let i = 0; i < warmup + runs; i++) {
+        const params = { ...query.params(random), limit: String(limit) };
+        let sample: Sample;
+        if (deep) {
+          const result = await deepPage(index, params);
+          if (result.depth < DEPTH) shallow++;
+          sample = result;
+        } else {
+          sample = await timed(index, params);
+        }
+        if (i >= warmup) samples.push(sample);
+      }
+      const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+      const row: Row = {
+        query: query.name,
+        limit,
+        p50: percentile(ms, 50),
+        p95: percentile(ms, 95),
+        p99: percentile(ms, 99),
+        mean: ms.reduce((a, b) => a + b, 0) / ms.length,
+        matched: samples.reduce((a, s) => a + s.matched, 0) / samples.length,
+        returned: samples.reduce((a, s) => a + s.returned, 0) / samples.length,
+        runs,
+      };
+      rows.push(row);
+      log(`${query.name}, limit ${limit}: p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms, p99 ${fmt(row.p99)} ms, ~${fmt(row.matched, 0)} matched`
+        + `${shallow ? `, ${shallow} runs ended before page ${DEPTH}` : ''} (${fmt((performance.now() - started) / 1000)} s)`);
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+function machine(): string {
+  let cpu = 'unknown CPU';
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
+  } catch { /* not Linux */ }
+  const db = new DatabaseSync(':memory:');
+  const { v } = db.prepare('SELECT sqlite_version() AS v').get() as { v: string };
+  db.close();
+  return `${cpu}, ${availableParallelism()} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB RAM; Node ${process.version}, SQLite ${v}; ${process.platform}`;
+}
+
+function dbSize(): number {
+  return ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(DB + suffix) ? statSync(DB + suffix).size : 0), 0);
+}
+
+function report(loadStats: LoadStats, rows: Row[], size: number): string {
+  const targetP95 = 50;
+  const targetLoad = 20_000;
+  const loadRate = loadStats.items / loadStats.upsertSeconds;
+  const worst100 = Math.max(...rows.filter((r) => r.limit === 100).map((r) => r.p95));
+  const lines = [
+    SECTION,
+    '',
+    `Measured ${loadStats.date.slice(0, 10)} with \`npm run bench:search -- --items ${ITEMS}\` on: ${machine()}.`,
+    '',
+    `**Data**: ${ITEMS.toLocaleString('en-US')} synthetic Sentinel-2/Landsat-like items (seeded, ~3 KB of JSON each: rotated ~110–185 km footprints `
+      + 'over land areas, some split at the antimeridian, datetimes 2015–2025, eo/proj/view/s2/landsat properties, assets and links) '
+      + `in ${COLLECTIONS.length} collections. Database file: ${fmt(size / 2 ** 30, 2)} GiB.`,
+    '',
+    `**Load**: ${fmt(loadRate, 0)} items/s (time inside \`upsertItems\`, batches of ${BATCH.toLocaleString('en-US')}); `
+      + `${fmt(loadStats.items / loadStats.seconds, 0)} items/s wall clock including generating the items `
+      + `(${fmt(loadStats.seconds / 60, 1)} min). Target > ${targetLoad.toLocaleString('en-US')} items/s: ${loadRate > targetLoad ? 'met' : 'missed'}.`,
+    '',
+    `**Queries**: latency of one \`CatalogIndex.searchItems\` call (including the \`numberMatched\` count), with parameters parsed by `
+      + `\`parseItemSearch\` from GET-style parameters and drawn from a seeded PRNG, so every run differs. ${RUNS} timed runs per row `
+      + `after ${WARMUP} warm-up runs (deep pagination: ${deepRuns()} runs, each walking ${DEPTH - 1} pages first). Default sort (datetime descending).`,
+    '',
+    '| query | limit | p50 ms | p95 ms | p99 ms | mean ms | mean numberMatched |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.query} | ${r.limit} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.mean)} | ${fmt(r.matched, 0)} |`),
+    '',
+    `Target p95 < ${targetP95} ms at limit 100: ${worst100 < targetP95 ? 'met' : 'missed'} (worst p95 at limit 100: ${fmt(worst100)} ms).`,
+    '',
+    'The query mix:',
+    '',
+    ...QUERIES.map((q) => `- **${q.name}**: ${q.describe}.`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function writeDocs(section: string): void {
+  const header = [
+    '# Benchmarks',
+    '',
+    'Benchmarks live in `bench/`. Each writes its Markdown report to stdout and replaces its own section of this file,',
+    'so the figures here are from the last run on the machine it names. Run them from the repository root:',
+    '',
+    '```sh',
+    'npm run bench:search                       # 1,000,000 items; data in .bench/ (git-ignored)',
+    'npm run bench:search -- --items 100000     # a smaller catalogue',
+    'npm run bench:search -- --reuse            # query an already loaded catalogue again',
+    '```',
+    '',
+  ].join('\n');
+  let text = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : header;
+  const start = text.indexOf(SECTION);
+  if (start >= 0) {
+    const rest = text.slice(start + SECTION.length);
+    const next = rest.search(/^## /m);
+    text = text.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
+  } else {
+    text = `${text.trimEnd()}\n\n${section}`;
+  }
+  mkdirSync(dirname(DOCS), { recursive: true });
+  writeFileSync(DOCS, `${text.trimEnd()}\n`);
+}
+
+const loadStats = await load();
+const index = new SqliteCatalogIndex(DB);
+log(`running the query mix on ${ITEMS.toLocaleString('en-US')} items`);
+const rows = await runQueries(index);
+await index.close();
+const section = report(loadStats, rows, dbSize());
+process.stdout.write(`${section}\n`);
+if (!args['no-docs']) {
+  writeDocs(section);
+  log(`wrote ${relative(REPO, DOCS)}`);
+}

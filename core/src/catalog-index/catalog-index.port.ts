@@ -1,0 +1,87 @@
+// The catalog index: where STAC collections and items are stored for search.
+// Every adapter (SQLite embedded, Elasticsearch/OpenSearch scale-out) passes the
+// one contract suite in catalog-index.contract.ts.
+import type { ItemRef, StacCollection, StacItem } from '../stac/stac-types.ts';
+import type { CollectionSearch, ItemSearch, SearchFilters } from '../stac/search/search-query.ts';
+
+/** The outcome of a bulk write: every input is either written or listed with why not. */
+export interface BulkResult {
+  written: number;
+  errors: BulkError[];
+}
+
+export interface BulkError {
+  /** Position of the failed entry in the input. */
+  index: number;
+  id?: string;
+  collection?: string;
+  message: string;
+}
+
+export interface Page<T> {
+  features: T[];
+  numberMatched: number;
+  /** Tokens for the neighbouring pages, when there are any. */
+  next?: string;
+  prev?: string;
+}
+
+/** JSON Schema of the properties one can filter by, derived from the indexed data. */
+export interface Queryables {
+  properties: Record<string, QueryableField>;
+}
+
+export interface QueryableField {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  format?: 'date-time';
+  title?: string;
+}
+
+export type AggregationName = string;
+
+export interface AggregationRequest {
+  name: AggregationName;
+  /** datetime_frequency: year | month | day; centroid_geotile_grid_frequency: zoom 0–24. */
+  interval?: 'year' | 'month' | 'day';
+  precision?: number;
+}
+
+export interface Bucket {
+  key: string;
+  frequency: number;
+}
+
+export type AggregationResult =
+  | { name: string; data_type: 'integer'; value: number }
+  | { name: string; data_type: 'datetime'; value: string | null }
+  | { name: string; data_type: 'frequency_distribution'; buckets: Bucket[]; overflow: number };
+
+export interface AggregationDescription {
+  name: AggregationName;
+  data_type: 'integer' | 'datetime' | 'frequency_distribution';
+}
+
+export interface CatalogIndex {
+  /** Creates or replaces collections. Their items are kept. */
+  upsertCollections(collections: StacCollection[]): Promise<BulkResult>;
+  /** Creates or replaces items; each must name an existing collection in `collection`. */
+  upsertItems(items: StacItem[]): Promise<BulkResult>;
+  /** Deletes items; absent ones count as not written, with an error. */
+  deleteItems(refs: ItemRef[]): Promise<BulkResult>;
+  /** Deletes a collection and all of its items; false when it did not exist. */
+  deleteCollection(id: string): Promise<boolean>;
+
+  getCollection(id: string): Promise<StacCollection | undefined>;
+  getItem(ref: ItemRef): Promise<StacItem | undefined>;
+
+  searchItems(search: ItemSearch): Promise<Page<StacItem>>;
+  searchCollections(search: CollectionSearch): Promise<Page<StacCollection>>;
+
+  /** Queryables of one collection, or of all when no id is given. */
+  queryables(collectionId?: string): Promise<Queryables>;
+  /** The aggregations `aggregate` can compute for one collection, or for all. */
+  aggregations(collectionId?: string): Promise<AggregationDescription[]>;
+  aggregate(filters: SearchFilters & { collections?: string[] }, requests: AggregationRequest[]): Promise<AggregationResult[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,70 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+const SCHEMA_VERSION = 1;
+
+// Items keep their properties apart from the rest of the document, as JSONB
+// (older files may hold JSON text; every json function reads both), so that
+// json_extract reads a smaller, already parsed value; `dt`, `dt_start`, `dt_end` are epoch ms.
+// The R*Tree holds each footprint box, two boxes for one crossing the
+// antimeridian, under id rid*2 and rid*2+1.
+const DDL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS collections (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL,
+  geometry TEXT,
+  minx REAL, miny REAL, maxx REAL, maxy REAL,
+  dt_start REAL NOT NULL,
+  dt_end REAL NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS collections_fts USING fts5(
+  id, title, description, keywords, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE IF NOT EXISTS items (
+  rid INTEGER PRIMARY KEY,
+  collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  dt REAL NOT NULL,
+  dt_start REAL NOT NULL,
+  dt_end REAL NOT NULL,
+  geometry TEXT,
+  minx REAL, miny REAL, maxx REAL, maxy REAL,
+  properties TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  UNIQUE (collection, id)
+);
+CREATE INDEX IF NOT EXISTS items_by_datetime ON items (dt, id, collection);
+CREATE INDEX IF NOT EXISTS items_by_id ON items (id, collection);
+CREATE INDEX IF NOT EXISTS items_by_collection ON items (collection, dt, id);
+CREATE INDEX IF NOT EXISTS items_by_interval ON items (dt_start, dt_end);
+-- Covers collection + datetime filters, so counting them reads no table rows.
+CREATE INDEX IF NOT EXISTS items_by_collection_interval ON items (collection, dt_start, dt_end);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_rtree USING rtree(id, minx, maxx, miny, maxy);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
+  id, title, description, keywords, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE IF NOT EXISTS queryables (
+  collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  format TEXT,
+  PRIMARY KEY (collection, name)
+) WITHOUT ROWID;
+`;
+
+export function migrate(db: DatabaseSync): void {
+  // Savepoints (one per bulk entry) and sorts keep their scratch data in memory
+  // rather than in temporary files; a 64 MiB page cache holds the hot index pages.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;'
+    + ' PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;');
+  db.exec(DDL);
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  if (row && Number(row.value) !== SCHEMA_VERSION) {
+    throw new Error(`the catalog database has schema version ${row.value}; this Meridian expects ${SCHEMA_VERSION}`);
+  }
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+}

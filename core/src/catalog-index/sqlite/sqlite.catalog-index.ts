@@ -1,0 +1,338 @@
+// The embedded catalog index: one SQLite file (node:sqlite), an R*Tree for
+// footprints, FTS5 for free text, and properties read with json_extract.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ValidationError } from '../../errors.ts';
+import { splitAtAntimeridian } from '../../geo/bbox.ts';
+import { parseRfc3339 } from '../../stac/datetime.ts';
+import type { CollectionSearch, ItemSearch, SearchFilters } from '../../stac/search/search-query.ts';
+import type { ItemRef, StacCollection, StacItem } from '../../stac/stac-types.ts';
+import type {
+  AggregationDescription, AggregationRequest, AggregationResult, BulkError, BulkResult, CatalogIndex, Page, QueryableField, Queryables,
+} from '../catalog-index.port.ts';
+import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-record.ts';
+import { jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
+import { registerFunctions } from './sqlite-functions.ts';
+import { migrate } from './sqlite-schema.ts';
+import { freeTextOnlyCount, orderByClause, pagePlan, paginate, whereClause } from './sqlite-search.ts';
+import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
+
+const BUCKET_LIMIT = 100;
+
+export const STANDARD_AGGREGATIONS: AggregationDescription[] = [
+  { name: 'total_count', data_type: 'integer' },
+  { name: 'datetime_min', data_type: 'datetime' },
+  { name: 'datetime_max', data_type: 'datetime' },
+  { name: 'datetime_frequency', data_type: 'frequency_distribution' },
+  { name: 'collection_frequency', data_type: 'frequency_distribution' },
+  { name: 'centroid_geotile_grid_frequency', data_type: 'frequency_distribution' },
+];
+
+function queryableType(value: unknown): QueryableField | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return { type: Number.isInteger(value) ? 'integer' : 'number' };
+  if (typeof value === 'boolean') return { type: 'boolean' };
+  if (typeof value === 'string') return parseRfc3339(value) !== undefined ? { type: 'string', format: 'date-time' } : { type: 'string' };
+  if (Array.isArray(value)) return { type: 'array' };
+  return { type: 'object' };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class SqliteCatalogIndex implements CatalogIndex {
+  readonly #db: DatabaseSync;
+  readonly #statements: Record<string, StatementSync>;
+  /** Type of each `collection\u0000name` pair already in the queryables table. */
+  readonly #knownQueryables = new Map<string, QueryableField['type']>();
+
+  /**
+   * Within one upsertItems transaction, the highest item rid that may have R*Tree
+   * and FTS rows: a larger rid returned by the upsert is a new row with none, so
+   * there is nothing to delete first.
+   */
+  #ridHighWater = Infinity;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    migrate(this.#db);
+    registerFunctions(this.#db);
+    const prepare = (text: string) => this.#db.prepare(text);
+    this.#statements = {
+      savepoint: prepare('SAVEPOINT entry'),
+      release: prepare('RELEASE entry'),
+      rollbackTo: prepare('ROLLBACK TO entry'),
+      collectionExists: prepare('SELECT 1 AS found FROM collections WHERE id = ?'),
+      upsertCollection: prepare(`INSERT INTO collections (id, doc, geometry, minx, miny, maxx, maxy, dt_start, dt_end)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, geometry = excluded.geometry, minx = excluded.minx, miny = excluded.miny,
+          maxx = excluded.maxx, maxy = excluded.maxy, dt_start = excluded.dt_start, dt_end = excluded.dt_end
+        RETURNING rid`),
+      deleteCollectionText: prepare('DELETE FROM collections_fts WHERE rowid = ?'),
+      insertCollectionText: prepare('INSERT INTO collections_fts (rowid, id, title, description, keywords) VALUES (?, ?, ?, ?, ?)'),
+      upsertItem: prepare(`INSERT INTO items (collection, id, dt, dt_start, dt_end, geometry, minx, miny, maxx, maxy, properties, doc)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb(?), ?)
+        ON CONFLICT (collection, id) DO UPDATE SET dt = excluded.dt, dt_start = excluded.dt_start, dt_end = excluded.dt_end,
+          geometry = excluded.geometry, minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
+          properties = excluded.properties, doc = excluded.doc
+        RETURNING rid`),
+      deleteBoxes: prepare('DELETE FROM items_rtree WHERE id IN (?, ?)'),
+      insertBox: prepare('INSERT INTO items_rtree (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)'),
+      deleteItemText: prepare('DELETE FROM items_fts WHERE rowid = ?'),
+      insertItemText: prepare('INSERT INTO items_fts (rowid, id, title, description, keywords) VALUES (?, ?, ?, ?, ?)'),
+      findItem: prepare('SELECT rid FROM items WHERE collection = ? AND id = ?'),
+      deleteItem: prepare('DELETE FROM items WHERE rid = ?'),
+      insertQueryable: prepare('INSERT OR IGNORE INTO queryables (collection, name, type, format) VALUES (?, ?, ?, ?)'),
+      widenQueryable: prepare("UPDATE queryables SET type = 'number' WHERE collection = ? AND name = ? AND type = 'integer'"),
+      getItem: prepare("SELECT json_set(doc, '$.properties', json(properties)) AS json FROM items WHERE collection = ? AND id = ?"),
+      getCollection: prepare('SELECT doc FROM collections WHERE id = ?'),
+      maxItemRid: prepare('SELECT max(rid) AS rid FROM items'),
+    };
+    for (const row of this.#db.prepare('SELECT collection, name, type FROM queryables').all() as { collection: string; name: string; type: QueryableField['type'] }[]) {
+      this.#knownQueryables.set(`${row.collection}\u0000${row.name}`, row.type);
+    }
+  }
+
+  #transaction<T>(work: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Runs each entry in a savepoint, so one failure is reported and undone alone. */
+  #bulk<T>(entries: T[], write: (entry: T, index: number) => void, describe: (entry: T) => Partial<BulkError>): BulkResult {
+    const errors: BulkError[] = [];
+    let written = 0;
+    this.#transaction(() => {
+      entries.forEach((entry, index) => {
+        this.#statements.savepoint.run();
+        try {
+          write(entry, index);
+          this.#statements.release.run();
+          written++;
+        } catch (error) {
+          this.#statements.rollbackTo.run();
+          this.#statements.release.run();
+          errors.push({ index, ...describe(entry), message: errorMessage(error) });
+        }
+      });
+    });
+    return { written, errors };
+  }
+
+  async upsertCollections(collections: StacCollection[]): Promise<BulkResult> {
+    return this.#bulk(collections, (value) => {
+      const record = toCollectionRecord(value);
+      const [minx, miny, maxx, maxy] = record.bbox ?? [null, null, null, null];
+      const { rid } = this.#statements.upsertCollection.get(
+        record.id, JSON.stringify(record.collection), record.geometry ? JSON.stringify(record.geometry) : null,
+        minx, miny, maxx, maxy, record.start ?? -8.64e15, record.end ?? 8.64e15,
+      ) as { rid: number };
+      this.#statements.deleteCollectionText.run(rid);
+      this.#statements.insertCollectionText.run(rid, record.id, record.text.title, record.text.description, record.text.keywords);
+    }, (value) => ({ id: (value as { id?: string })?.id }));
+  }
+
+  async upsertItems(items: StacItem[]): Promise<BulkResult> {
+    const existing = new Set<string>();
+    let first = true;
+    return this.#bulk(items, (value) => {
+      if (first) {
+        // Read inside the write transaction, so no other connection adds rows meanwhile.
+        this.#ridHighWater = (this.#statements.maxItemRid.get() as { rid: number | null }).rid ?? 0;
+        first = false;
+      }
+      const record = toItemRecord(value);
+      if (!existing.has(record.collection)) {
+        if (!this.#statements.collectionExists.get(record.collection)) throw new ValidationError(`collection "${record.collection}" does not exist`);
+        existing.add(record.collection);
+      }
+      this.#writeItem(record);
+    }, (value) => ({ id: (value as { id?: string })?.id, collection: (value as { collection?: string })?.collection }));
+  }
+
+  #writeItem(record: ItemRecord): void {
+    const s = this.#statements;
+    const { properties, ...rest } = record.item;
+    const [minx, miny, maxx, maxy] = record.bbox ?? [null, null, null, null];
+    const { rid } = s.upsertItem.get(
+      record.collection, record.id, record.datetime, record.start, record.end,
+      record.geometry ? JSON.stringify(record.geometry) : null, minx, miny, maxx, maxy,
+      JSON.stringify(properties), JSON.stringify({ ...rest, properties: null }),
+    ) as { rid: number };
+    const fresh = rid > this.#ridHighWater;
+    if (fresh) this.#ridHighWater = rid;
+    else s.deleteBoxes.run(rid * 2, rid * 2 + 1);
+    if (record.bbox) {
+      splitAtAntimeridian(record.bbox).forEach(([w, south, e, n], part) => s.insertBox.run(rid * 2 + part, w, e, south, n));
+    }
+    if (!fresh) s.deleteItemText.run(rid);
+    s.insertItemText.run(rid, record.id, record.text.title, record.text.description, record.text.keywords);
+    for (const [name, value] of Object.entries(properties)) {
+      const key = `${record.collection}\u0000${name}`;
+      const known = this.#knownQueryables.get(key);
+      if (known !== undefined && known !== 'integer') continue;
+      const type = queryableType(value);
+      if (!type) continue;
+      if (known === 'integer') {
+        // A property seen first as 0 or 12 and later as 12.5 holds numbers, not integers.
+        if (type.type === 'number') {
+          s.widenQueryable.run(record.collection, name);
+          this.#knownQueryables.set(key, 'number');
+        }
+        continue;
+      }
+      s.insertQueryable.run(record.collection, name, type.type, type.format ?? null);
+      this.#knownQueryables.set(key, type.type);
+    }
+  }
+
+  async deleteItems(refs: ItemRef[]): Promise<BulkResult> {
+    const s = this.#statements;
+    return this.#bulk(refs, (ref) => {
+      const row = s.findItem.get(ref.collection, ref.id) as { rid: number } | undefined;
+      if (!row) throw new ValidationError(`item "${ref.id}" does not exist in collection "${ref.collection}"`);
+      s.deleteBoxes.run(row.rid * 2, row.rid * 2 + 1);
+      s.deleteItemText.run(row.rid);
+      s.deleteItem.run(row.rid);
+    }, (ref) => ({ id: ref.id, collection: ref.collection }));
+  }
+
+  async deleteCollection(id: string): Promise<boolean> {
+    return this.#transaction(() => {
+      const row = this.#db.prepare('SELECT rid FROM collections WHERE id = ?').get(id) as { rid: number } | undefined;
+      if (!row) return false;
+      this.#db.prepare('DELETE FROM items_rtree WHERE id >> 1 IN (SELECT rid FROM items WHERE collection = ?)').run(id);
+      this.#db.prepare('DELETE FROM items_fts WHERE rowid IN (SELECT rid FROM items WHERE collection = ?)').run(id);
+      this.#db.prepare('DELETE FROM items WHERE collection = ?').run(id);
+      this.#db.prepare('DELETE FROM queryables WHERE collection = ?').run(id);
+      this.#statements.deleteCollectionText.run(row.rid);
+      this.#db.prepare('DELETE FROM collections WHERE rid = ?').run(row.rid);
+      for (const key of [...this.#knownQueryables.keys()]) if (key.startsWith(`${id}\u0000`)) this.#knownQueryables.delete(key);
+      return true;
+    });
+  }
+
+  async getCollection(id: string): Promise<StacCollection | undefined> {
+    const row = this.#statements.getCollection.get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as StacCollection) : undefined;
+  }
+
+  async getItem(ref: ItemRef): Promise<StacItem | undefined> {
+    const row = this.#statements.getItem.get(ref.collection, ref.id) as { json: string } | undefined;
+    return row ? (JSON.parse(row.json) as StacItem) : undefined;
+  }
+
+  #search<T>(target: SearchTarget, select: string, search: ItemSearch | CollectionSearch): Page<T> {
+    const where = whereClause(target, search);
+    const plan = pagePlan(target, search.sortby, search.token);
+    const conditions = plan.after ? `${where.sql} AND ${plan.after.sql}` : where.sql;
+    const keyColumns = plan.keys.map((k, i) => `${k.sql} AS k${i}`).join(', ');
+    const order = orderByClause(plan.keys);
+    // The page's rows are chosen first and their documents built after, so that
+    // sorting many matches never builds the documents of rows it then drops.
+    const rows = this.#db
+      .prepare(`SELECT ${select} AS json, ${keyColumns} FROM ${target.table} WHERE ${target.table}.rid IN `
+        + `(SELECT ${target.table}.rid FROM ${target.table} WHERE ${conditions} ORDER BY ${order} LIMIT ?) ORDER BY ${order}`)
+      .all(...where.params, ...(plan.after?.params ?? []), search.limit + 1) as Record<string, SqlValue>[];
+    const withValues = rows.map((row) => ({ json: row.json as string, sortValues: plan.keys.map((_, i) => row[`k${i}`]) }));
+    const { page, next, prev } = paginate(withValues, search.limit, plan, search.token !== undefined);
+    // A first page holding every match has counted them already.
+    const count = freeTextOnlyCount(target, search) ?? sql(`SELECT count(*) AS n FROM ${target.table} WHERE ${where.sql}`, where.params);
+    const n = search.token === undefined && rows.length <= search.limit
+      ? rows.length
+      : (this.#db.prepare(count.sql).get(...count.params) as { n: number }).n;
+    return { features: page.map((row) => JSON.parse(row.json) as T), numberMatched: n, next, prev };
+  }
+
+  async searchItems(search: ItemSearch): Promise<Page<StacItem>> {
+    return this.#search<StacItem>(itemTarget, "json_set(items.doc, '$.properties', json(items.properties))", search);
+  }
+
+  async searchCollections(search: CollectionSearch): Promise<Page<StacCollection>> {
+    return this.#search<StacCollection>(collectionTarget, 'collections.doc', search);
+  }
+
+  async queryables(collectionId?: string): Promise<Queryables> {
+    const rows = (collectionId === undefined
+      ? this.#db.prepare('SELECT name, type, format FROM queryables ORDER BY name, collection').all()
+      : this.#db.prepare('SELECT name, type, format FROM queryables WHERE collection = ? ORDER BY name').all(collectionId)) as
+      { name: string; type: QueryableField['type']; format: 'date-time' | null }[];
+    const properties: Record<string, QueryableField> = {};
+    for (const row of rows) {
+      const seen = properties[row.name];
+      // Across collections, integers in one and fractions in another are numbers.
+      if (seen?.type === 'integer' && row.type === 'number') seen.type = 'number';
+      properties[row.name] ??= row.format ? { type: row.type, format: row.format } : { type: row.type };
+    }
+    return { properties };
+  }
+
+  async aggregations(collectionId?: string): Promise<AggregationDescription[]> {
+    const { properties } = await this.queryables(collectionId);
+    const perProperty = Object.entries(properties)
+      .filter(([, field]) => field.format !== 'date-time' && field.type !== 'object' && field.type !== 'number')
+      .map(([name]): AggregationDescription => ({ name: `${name}_frequency`, data_type: 'frequency_distribution' }));
+    return [...STANDARD_AGGREGATIONS, ...perProperty];
+  }
+
+  async aggregate(filters: SearchFilters & { collections?: string[] }, requests: AggregationRequest[]): Promise<AggregationResult[]> {
+    const where = whereClause(itemTarget, filters);
+    const { properties } = await this.queryables();
+    const scalar = (select: string) => (this.#db.prepare(`SELECT ${select} AS v FROM items WHERE ${where.sql}`).get(...where.params) as { v: SqlValue }).v;
+    const total = Number(scalar('count(*)'));
+    const buckets = (name: string, key: string, from = 'items', order = 'frequency DESC, key') => {
+      const rows = this.#db
+        .prepare(`SELECT ${key} AS key, count(*) AS frequency FROM ${from} WHERE ${where.sql} AND ${key} IS NOT NULL GROUP BY 1 ORDER BY ${order} LIMIT ${BUCKET_LIMIT + 1}`)
+        .all(...where.params) as { key: SqlValue; frequency: number }[];
+      const kept = rows.slice(0, BUCKET_LIMIT).map((r) => ({ key: String(r.key), frequency: r.frequency }));
+      const counted = kept.reduce((sum, b) => sum + b.frequency, 0);
+      return { name, data_type: 'frequency_distribution' as const, buckets: kept, overflow: rows.length > BUCKET_LIMIT ? Math.max(0, total - counted) : 0 };
+    };
+    return requests.map((request): AggregationResult => {
+      const { name } = request;
+      switch (name) {
+        case 'total_count': return { name, data_type: 'integer', value: total };
+        case 'datetime_min':
+        case 'datetime_max': {
+          const v = scalar(name === 'datetime_min' ? 'min(items.dt_start)' : 'max(items.dt_end)');
+          return { name, data_type: 'datetime', value: typeof v === 'number' ? new Date(v).toISOString() : null };
+        }
+        case 'collection_frequency': return buckets(name, 'items.collection');
+        case 'datetime_frequency': {
+          const format = { year: '%Y', month: '%Y-%m', day: '%Y-%m-%d' }[request.interval ?? 'month'];
+          return buckets(name, `strftime('${format}', items.dt / 1000, 'unixepoch')`, 'items', 'key');
+        }
+        case 'centroid_geotile_grid_frequency': {
+          const zoom = request.precision ?? 3;
+          const lon = 'CASE WHEN items.minx > items.maxx THEN (CASE WHEN (items.minx + items.maxx + 360) / 2 > 180 THEN (items.minx + items.maxx) / 2 ELSE (items.minx + items.maxx + 360) / 2 END) ELSE (items.minx + items.maxx) / 2 END';
+          return buckets(name, `meridian_geotile(${lon}, (items.miny + items.maxy) / 2, ${zoom})`);
+        }
+        default: {
+          const property = name.endsWith('_frequency') ? name.slice(0, -'_frequency'.length) : undefined;
+          const field = property === undefined ? undefined : properties[property];
+          if (!field || property === undefined || field.type === 'object' || field.type === 'number' || field.format === 'date-time') {
+            throw new ValidationError(`aggregation "${name}" is not available; GET /aggregations lists those that are`);
+          }
+          const path = jsonPath(property).replace(/'/g, "''");
+          return field.type === 'array'
+            ? buckets(name, 'element.value', `items, json_each(items.properties, '${path}') AS element`)
+            : buckets(name, `json_extract(items.properties, '${path}')`);
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}

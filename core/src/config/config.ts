@@ -1,0 +1,127 @@
+// Configuration is read from the environment once, at start, into a typed object.
+// Every variable is declared here with its default and meaning; README's
+// configuration reference is checked against this table by a test.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: URL | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  adminToken: string | undefined;
+  catalogBackend: 'sqlite';
+  stac: {
+    title: string;
+    description: string;
+    defaultLimit: number;
+    maxLimit: number;
+  };
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+interface Variable<T> {
+  name: string;
+  default: string | undefined;
+  expects: string;
+  parse: (raw: string) => T | undefined;
+}
+
+function variable<T>(name: string, defaultValue: string | undefined, expects: string, parse: (raw: string) => T | undefined): Variable<T> {
+  return { name, default: defaultValue, expects, parse };
+}
+
+const integer = (min: number, max: number) => (raw: string) => {
+  const value = Number(raw);
+  return /^\d+$/.test(raw) && value >= min && value <= max ? value : undefined;
+};
+const text = (raw: string) => raw;
+const oneOf = <T extends string>(...values: T[]) => (raw: string) => values.find((v) => v === raw);
+const httpUrl = (raw: string) => {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export const variables = {
+  host: variable('HOST', '127.0.0.1', 'an interface address to listen on, e.g. 0.0.0.0', text),
+  port: variable('PORT', '3000', 'a TCP port number from 0 to 65535', integer(0, 65535)),
+  publicUrl: variable('PUBLIC_URL', undefined, 'the absolute http(s) URL clients reach Meridian at, e.g. https://data.example.org', httpUrl),
+  dataDir: variable('DATA_DIR', './data', 'a directory path for the embedded catalog and generated secrets', text),
+  logLevel: variable('LOG_LEVEL', 'info', 'one of fatal, error, warn, info, debug, trace, silent',
+    oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
+  adminToken: variable('ADMIN_TOKEN', undefined, 'a secret of at least 24 characters', (raw) => (raw.length >= 24 ? raw : undefined)),
+  catalogBackend: variable('CATALOG_BACKEND', 'sqlite', 'sqlite (the embedded catalog)', oneOf('sqlite')),
+  stacTitle: variable('STAC_TITLE', 'Meridian', 'a non-empty title for the STAC landing page', (raw) => raw.trim() || undefined),
+  stacDescription: variable('STAC_DESCRIPTION', 'Open geospatial data, searchable through STAC.', 'a description for the STAC landing page', text),
+  stacDefaultLimit: variable('STAC_DEFAULT_LIMIT', '10', 'an integer from 1 to 10000', integer(1, 10000)),
+  stacMaxLimit: variable('STAC_MAX_LIMIT', '10000', 'an integer from 1 to 100000', integer(1, 100000)),
+} as const;
+
+function read<T>(env: Env, v: Variable<T>): T | undefined {
+  const raw = env[v.name] === '' ? undefined : env[v.name];
+  const source = raw ?? v.default;
+  if (source === undefined) return undefined;
+  const value = v.parse(source);
+  if (value === undefined) {
+    throw new ConfigError(`${v.name}=${JSON.stringify(source)} is invalid: expected ${v.expects}`);
+  }
+  return value;
+}
+
+function required<T>(env: Env, v: Variable<T>): T {
+  const value = read(env, v);
+  if (value === undefined) throw new ConfigError(`${v.name} is required: expected ${v.expects}`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const defaultLimit = required(env, variables.stacDefaultLimit);
+  const maxLimit = required(env, variables.stacMaxLimit);
+  if (defaultLimit > maxLimit) {
+    throw new ConfigError(`STAC_DEFAULT_LIMIT=${defaultLimit} is invalid: expected at most STAC_MAX_LIMIT (${maxLimit})`);
+  }
+  return {
+    host: required(env, variables.host),
+    port: required(env, variables.port),
+    publicUrl: read(env, variables.publicUrl),
+    dataDir: resolve(required(env, variables.dataDir)),
+    logLevel: required(env, variables.logLevel),
+    adminToken: read(env, variables.adminToken),
+    catalogBackend: required(env, variables.catalogBackend),
+    stac: {
+      title: required(env, variables.stacTitle),
+      description: required(env, variables.stacDescription),
+      defaultLimit,
+      maxLimit,
+    },
+  };
+}
+
+/**
+ * The admin token gates write endpoints until accounts exist. Without ADMIN_TOKEN
+ * one is generated once and kept (owner-readable only) in the data directory, so
+ * the local loader can use it and it is never printed.
+ */
+export function adminTokenFile(config: Config): string {
+  return join(config.dataDir, 'admin-token');
+}
+
+export function resolveAdminToken(config: Config): string {
+  if (config.adminToken) return config.adminToken;
+  const file = adminTokenFile(config);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return token;
+}
