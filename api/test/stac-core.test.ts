@@ -306,6 +306,15 @@ describe('request ids, CORS and unknown paths', () => {
     assert.ok(response.status === 204 || response.status === 200, String(response.status));
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
     assert.match(response.headers.get('access-control-allow-methods') ?? '', /POST/);
+    // Writes from a browser send the admin token in Authorization.
+    const write = await fetch(`${server.stac}/collections/${JOPLIN}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://stac-browser.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    await write.arrayBuffer();
+    assert.ok(write.status === 204 || write.status === 200, String(write.status));
+    assert.match(write.headers.get('access-control-allow-methods') ?? '', /PATCH/);
+    assert.match(write.headers.get('access-control-allow-headers') ?? '', /authorization/i);
   });
 
   test('unknown paths are 404 JSON {code, description}', async () => {
@@ -418,6 +427,12 @@ describe('collections', () => {
       assert.equal(c.links, undefined);
       assert.equal(c.description, data.collections[c.id].description);
     }
+  });
+
+  test('collection search: ids', async () => {
+    const reply = await client.query('/collections', { ids: `${JOPLIN},${SIMPLE},nope` });
+    assert.deepEqual(reply.body.collections.map((c: Json) => c.id), [JOPLIN, SIMPLE]);
+    assert.equal(reply.body.numberMatched, 2);
   });
 
   test('collection search: limit and paging through next and prev links', async () => {
@@ -745,6 +760,15 @@ describe('aggregation', () => {
     const cloudy = data.s2.filter((i) => i.properties['eo:cloud_cover'] >= 50);
     assert.equal(byName(reply).total_count.value, cloudy.length);
     assert.deepEqual(bucketsOf(byName(reply).platform_frequency), count(cloudy.map((i) => i.properties.platform)));
+    const tiles = await client.post('/aggregate', { aggregations: ['centroid_geotile_grid_frequency', 'datetime_frequency'], centroid_geotile_grid_frequency_precision: 1, datetime_frequency_interval: 'year' });
+    assertOk(tiles, JSON_TYPE);
+    assert.deepEqual(bucketsOf(byName(tiles).centroid_geotile_grid_frequency), count(data.all.map((i) => geotile(i.bbox, 1))));
+    assert.deepEqual(bucketsOf(byName(tiles).datetime_frequency), count(data.all.map((i) => new Date(dt(i)).toISOString().slice(0, 4))));
+    for (const precision of ['0', '24']) {
+      const edge = await client.query('/aggregate', { aggregations: 'centroid_geotile_grid_frequency', centroid_geotile_grid_frequency_precision: precision });
+      assertOk(edge, JSON_TYPE);
+      assert.deepEqual(bucketsOf(byName(edge).centroid_geotile_grid_frequency), count(data.all.map((i) => geotile(i.bbox, Number(precision)))));
+    }
     const query = await client.post('/aggregate', { aggregations: ['total_count'], query: { 'eo:cloud_cover': { lt: 1 } } });
     assert.equal(byName(query).total_count.value, data.all.filter((i) => i.properties['eo:cloud_cover'] < 1).length);
   });
@@ -772,8 +796,14 @@ describe('aggregation', () => {
     assertError(await client.query('/aggregate', { aggregations: '' }), 400, /aggregation/);
     assertError(await client.post('/aggregate', { aggregations: [1, 2] }), 400, /aggregations/);
     assertError(await client.post('/aggregate', [1]), 400, /object/);
-    for (const precision of ['25', '-1', '1.5', 'abc']) {
+    for (const precision of ['25', '-1', '1.5', 'abc', '', '0x10', '1e1', ' 5']) {
       assertError(await client.query('/aggregate', { aggregations: 'centroid_geotile_grid_frequency', centroid_geotile_grid_frequency_precision: precision }), 400, /precision/);
+    }
+    for (const precision of [25, -1, 1.5, '1.5', true, [5], { z: 5 }]) {
+      assertError(await client.post('/aggregate', { aggregations: ['centroid_geotile_grid_frequency'], centroid_geotile_grid_frequency_precision: precision }), 400, /precision/);
+    }
+    for (const interval of ['week', 5, ['year'], true]) {
+      assertError(await client.post('/aggregate', { aggregations: ['datetime_frequency'], datetime_frequency_interval: interval }), 400, /interval/);
     }
     for (const interval of ['week', 'YEAR', '']) {
       assertError(await client.query('/aggregate', { aggregations: 'datetime_frequency', datetime_frequency_interval: interval }), 400, /interval/);

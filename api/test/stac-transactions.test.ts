@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError, assertOk, Client, fixtures, GEOJSON, ids, JOPLIN, JSON_TYPE, link, loadFixtures, S2, type Json,
+  assertError, assertOk, Client, fixtures, GEOJSON, ids, JOPLIN, JSON_TYPE, link, loadFixtures, S2, walk, type Json,
 } from './stac-helpers.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
@@ -138,7 +138,8 @@ describe('collections', () => {
     for (const bad of ['bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5', 'bad-6', 'bad-7']) assertError(await client.get(`/collections/${bad}`), 404);
   });
 
-  test('PUT → 204 and the content is replaced', async () => {
+  test('PUT → 204 and the content is replaced; the items stay', async () => {
+    assert.equal((await client.write('POST', `/collections/${id}/items`, newItem('kept-item', id))).status, 201);
     const replacement = newCollection(id, { title: 'Replaced title', description: 'A replaced description about marmots', keywords: undefined });
     const reply = await client.write('PUT', `/collections/${id}`, replacement);
     assert.equal(reply.status, 204, reply.text);
@@ -152,6 +153,7 @@ describe('collections', () => {
     const { id: _id, ...withoutId } = newCollection(id, { title: 'Without id' });
     assert.equal((await client.write('PUT', `/collections/${id}`, withoutId)).status, 204);
     assert.equal((await client.get(`/collections/${id}`)).body.title, 'Without id');
+    assert.deepEqual(await search({ collections: id }), ['kept-item']);
   });
 
   test('PUT with a mismatched id → 400; unknown collection → 404; invalid → 400 and unchanged', async () => {
@@ -241,8 +243,9 @@ describe('items', () => {
 
   test('POST an item → 201 with Location and the geo+json item', async () => {
     const { collection: _c, ...item } = newItem('item-1', collection);
-    const reply = await client.write('POST', `/collections/${collection}/items`, item, { 'content-type': GEOJSON });
+    const reply = await client.write('POST', `/collections/${collection}/items`, item, { 'content-type': GEOJSON, origin: 'https://stac-browser.example' });
     assert.equal(reply.status, 201, reply.text);
+    assert.match(reply.headers.get('access-control-expose-headers') ?? '', /Location/i, 'browsers may read Location');
     const url = `${server.stac}/collections/${collection}/items/item-1`;
     assert.equal(reply.headers.get('location'), url);
     assert.equal(reply.type.split(';')[0], GEOJSON);
@@ -412,6 +415,71 @@ describe('items', () => {
     assert.equal(reply.body.written, 80);
     const found = await client.query('/search', { collections: collection, filter: "id LIKE 'large-%'", limit: 1 });
     assert.equal(found.body.numberMatched, 80);
+  });
+
+  test('an item without geometry is stored and found, except by spatial searches', async () => {
+    const item = { ...newItem('no-geometry', collection), geometry: null, bbox: undefined };
+    const created = await client.write('POST', `/collections/${collection}/items`, item);
+    assert.equal(created.status, 201, created.text);
+    assertOk(await client.get(`/collections/${collection}/items/no-geometry`));
+    assert.deepEqual(await search({ ids: 'no-geometry' }), ['no-geometry']);
+    assert.deepEqual(await search({ ids: 'no-geometry', bbox: '-180,-90,180,90' }), []);
+    assert.deepEqual(await search({ ids: 'no-geometry', intersects: JSON.stringify({ type: 'Point', coordinates: [0, 0] }) }), []);
+    assert.deepEqual(await search({ ids: 'no-geometry', filter: 'S_INTERSECTS(geometry, BBOX(-180,-90,180,90))' }), []);
+    assert.deepEqual(await search({ ids: 'no-geometry', filter: 'geometry IS NULL' }), ['no-geometry']);
+    const aggregate = await client.query('/aggregate', { aggregations: 'total_count,centroid_geotile_grid_frequency', ids: 'no-geometry' });
+    assertOk(aggregate, JSON_TYPE);
+    assert.equal(aggregate.body.aggregations[0].value, 1);
+    assert.deepEqual(aggregate.body.aggregations[1].buckets, []);
+  });
+
+  test('the same item id in two collections: both found, each with its own links', async () => {
+    const other = 'tx-items-twin';
+    await createCollection(other);
+    assert.equal((await client.write('POST', `/collections/${other}/items`, newItem('item-2', other))).status, 201);
+    const reply = await client.query('/search', { ids: 'item-2' });
+    assert.deepEqual(reply.body.features.map((f: Json) => f.collection).sort(), [collection, other].sort());
+    for (const f of reply.body.features) assert.equal(link(f, 'self').href, `${server.stac}/collections/${f.collection}/items/item-2`);
+    assert.equal((await client.write('DELETE', `/collections/${other}/items/item-2`)).status, 204);
+    assertOk(await client.get(`/collections/${collection}/items/item-2`), GEOJSON);
+  });
+
+  test('paging sorted by a property of mixed types reaches every item once, both ways', async () => {
+    const mixed = 'tx-mixed';
+    await createCollection(mixed);
+    const ranks: unknown[] = [1, 2.5, 'a', '10', true, false, null, undefined, [1], { x: 1 }, -3, 'B', 0];
+    const features = ranks.map((rank, n) => newItem(`m${n}`, mixed, { properties: { datetime: '2010-01-01T00:00:00Z', ...(rank === undefined ? {} : { rank }) } }));
+    assert.equal((await client.write('POST', `/collections/${mixed}/items`, { type: 'FeatureCollection', features })).status, 201);
+    const all = features.map((f) => f.id).sort();
+    for (const sortby of ['rank', '-rank']) {
+      const forward = await walk(client, await client.query('/search', { collections: mixed, sortby, limit: 2 }), 'next');
+      assert.deepEqual([...forward.pages.flat()].sort(), all, sortby);
+      const backward = await walk(client, forward.last, 'prev');
+      assert.deepEqual([...backward.pages].reverse().flat(), forward.pages.flat(), sortby);
+      const numbers = forward.pages.flat().filter((id) => typeof ranks[Number(id.slice(1))] === 'number').map((id) => ranks[Number(id.slice(1))] as number);
+      const ordered = [...numbers].sort((a, b) => (sortby === 'rank' ? a - b : b - a));
+      assert.deepEqual(numbers, ordered, `numbers in ${sortby} order`);
+    }
+    const post = await walk(client, await client.post('/search', { collections: [mixed], sortby: [{ field: 'rank', direction: 'desc' }], limit: 3 }), 'next');
+    assert.deepEqual([...post.pages.flat()].sort(), all);
+  });
+
+  test('stored property names with a double quote or a backslash are filtered and aggregated like any other', async () => {
+    const odd = 'tx-odd-names';
+    await createCollection(odd);
+    const item = newItem('odd-1', odd);
+    item.properties = { ...item.properties, 'quote"name': 'y', 'back\\slash': 'z' };
+    assert.equal((await client.write('POST', `/collections/${odd}/items`, item)).status, 201);
+    const filtered = await client.post('/search', { collections: [odd], filter: { op: '=', args: [{ property: 'quote"name' }, 'y'] } });
+    assertOk(filtered);
+    assert.deepEqual(ids(filtered), ['odd-1']);
+    const names = (await client.get(`/collections/${odd}/aggregations`)).body.aggregations.map((a: Json) => a.name);
+    for (const [name, key] of [['quote"name_frequency', 'y'], ['back\\slash_frequency', 'z']]) {
+      assert.ok(names.includes(name), name);
+      const reply = await client.query(`/collections/${odd}/aggregate`, { aggregations: name });
+      assertOk(reply, JSON_TYPE);
+      assert.deepEqual(reply.body.aggregations[0].buckets, [{ key, frequency: 1 }], name);
+    }
   });
 
   test('the items of other collections are untouched', async () => {

@@ -20,9 +20,10 @@ function requests(params: Record<string, unknown>): AggregationRequest[] {
   if (names.length === 0) throw new ValidationError('aggregations must name at least one aggregation');
   const interval = params.datetime_frequency_interval ?? 'month';
   if (typeof interval !== 'string' || !INTERVALS.has(interval)) throw new ValidationError('datetime_frequency_interval must be year, month or day');
+  // An integer (POST) or its digits (GET); Number() alone would take "", "0x10", true or [5].
   const rawPrecision = params.centroid_geotile_grid_frequency_precision ?? 3;
-  const precision = Number(rawPrecision);
-  if (!Number.isInteger(precision) || precision < 0 || precision > 24) {
+  const precision = typeof rawPrecision === 'string' && /^\d{1,2}$/.test(rawPrecision) ? Number(rawPrecision) : rawPrecision;
+  if (typeof precision !== 'number' || !Number.isInteger(precision) || precision < 0 || precision > 24) {
     throw new ValidationError('centroid_geotile_grid_frequency_precision must be an integer from 0 to 24');
   }
   return names.map((name) => ({

@@ -49,7 +49,8 @@ export function parenthesized(part: Sql): Sql {
 }
 
 export function jsonPath(name: string): string {
-  return `$."${name.replace(/"/g, '""')}"`;
+  // SQLite JSON paths escape with a backslash inside a quoted label.
+  return `$."${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 type Typed = Sql & {
@@ -107,7 +108,14 @@ export function cql2ToSql(expr: Cql2Expr, target: SqlTarget): Sql {
     if (typeof node === 'boolean') return sql(node ? '1' : '0');
     if (!isOperation(node)) throw new ValidationError(`filter: ${JSON.stringify(node)} is not a boolean expression`);
     const { op, args } = node;
-    if (op === 'and' || op === 'or') return parenthesized(join(args.map(bool), ` ${op.toUpperCase()} `));
+    if (op === 'and' || op === 'or') {
+      const parts = args.map(bool);
+      // SQLite tests a row's conditions in the order written: under AND, the exact
+      // spatial checks (a JavaScript call per row) go last, after the cheap ones.
+      const costly = (part: Sql) => part.sql.includes('meridian_relate(');
+      const ordered = op === 'and' ? [...parts.filter((p) => !costly(p)), ...parts.filter(costly)] : parts;
+      return parenthesized(join(ordered, ` ${op.toUpperCase()} `));
+    }
     if (op === 'not') {
       const inner = bool(args[0]);
       return { sql: `NOT (${inner.sql})`, params: inner.params };

@@ -113,13 +113,18 @@ function advanced(input: string): FreeText {
   return tree;
 }
 
+// Control characters other than whitespace mean nothing in text, and a NUL ends the query of C text engines (FTS5).
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/;
+
 /** Parses `q` from a GET string or a POST string/array. */
 export function parseFreeText(value: unknown): FreeText {
   if (Array.isArray(value)) {
     if (!value.every((t) => typeof t === 'string')) throw new ValidationError('q must be a string or an array of strings');
+    if (value.some((t) => CONTROL.test(t))) throw new ValidationError('q must not contain control characters');
     return basic(value);
   }
   if (typeof value !== 'string') throw new ValidationError('q must be a string or an array of strings');
+  if (CONTROL.test(value)) throw new ValidationError('q must not contain control characters');
   if (value.length > 1000) throw new ValidationError('q is longer than 1000 characters');
   // A comma-separated list without operators is the basic syntax, where a term may contain spaces.
   const isAdvanced = /["()]|(^|\s)[+-]\S|\b(AND|OR)\b/.test(value);

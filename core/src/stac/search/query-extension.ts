@@ -38,12 +38,13 @@ export function queryToCql2(query: unknown): Cql2Expr | undefined {
       if (op in COMPARISONS) {
         const value = scalar(raw, where);
         const number = asNumber(value);
-        const compare = (v: string | number | boolean): Cql2Expr => ({ op: COMPARISONS[op], args: [property, v] });
+        const compare = (v: string | number | boolean, cql2op = COMPARISONS[op]): Cql2Expr => ({ op: cql2op, args: [property, v] });
+        // A numeric string equals the text or the number; CQL2 compares each only with values of its type.
+        const equal: Cql2Expr = { op: 'or', args: [compare(value, '='), compare(number ?? value, '=')] };
         if (number === undefined) clauses.push(compare(value));
-        else if (op === 'eq') clauses.push({ op: 'or', args: [compare(value), compare(number)] });
-        else if (op === 'neq') clauses.push({ op: 'and', args: [compare(value), compare(number)] });
-        // Ordering by a numeric string means the number: as text, "100" < "50". Comparing
-        // the text too would also match every number where the index orders numbers below text.
+        else if (op === 'eq') clauses.push(equal);
+        else if (op === 'neq') clauses.push({ op: 'not', args: [equal] });
+        // Ordering by a numeric string means the number: as text, "100" < "50".
         else clauses.push(compare(number));
       } else if (op === 'startsWith' || op === 'endsWith' || op === 'contains') {
         if (typeof raw !== 'string') throw new ValidationError(`${where} must be a string`);
