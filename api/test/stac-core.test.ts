@@ -530,7 +530,7 @@ describe('items of a collection', () => {
 
     const slim = await client.query(`/collections/${S2}/items`, { fields: 'id,properties.eo:cloud_cover', limit: 2 });
     for (const f of slim.body.features) {
-      assert.deepEqual(Object.keys(f).sort(), ['collection', 'id', 'properties', 'type']);
+      assert.deepEqual(Object.keys(f).sort(), ['collection', 'id', 'properties', 'stac_version', 'type']);
       assert.deepEqual(Object.keys(f.properties), ['eo:cloud_cover']);
     }
 

@@ -665,7 +665,7 @@ describe('fields', () => {
 
   test('GET include and exclude', async () => {
     const include = await client.query('/search', { ids: s2Id, fields: 'id,properties.eo:cloud_cover,bbox' });
-    assert.deepEqual(include.body.features[0], { type: 'Feature', id: s2Id, collection: S2, bbox: data.s2[0].bbox, properties: { 'eo:cloud_cover': prop(data.s2[0], 'eo:cloud_cover') } });
+    assert.deepEqual(include.body.features[0], { type: 'Feature', stac_version: data.s2[0].stac_version, id: s2Id, collection: S2, bbox: data.s2[0].bbox, properties: { 'eo:cloud_cover': prop(data.s2[0], 'eo:cloud_cover') } });
     const exclude = await client.query('/search', { ids: s2Id, fields: '-assets,-links,-properties.s2:tile_id' });
     const f = exclude.body.features[0];
     assert.equal(f.assets, undefined);
@@ -696,7 +696,7 @@ describe('fields', () => {
     const both = await client.post('/search', { ids: [s2Id], fields: { include: ['properties.platform'], exclude: ['properties.platform'] } });
     assert.equal(both.body.features[0].properties.platform, prop(data.s2[0], 'platform'), 'include wins');
     const asString = await client.post('/search', { ids: [s2Id], fields: 'id' });
-    assert.deepEqual(Object.keys(asString.body.features[0]).sort(), ['collection', 'id', 'type']);
+    assert.deepEqual(Object.keys(asString.body.features[0]).sort(), ['collection', 'id', 'stac_version', 'type']);
   });
 
   test('malformed fields → 400; POST fields null → 400', async () => {

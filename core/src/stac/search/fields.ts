@@ -10,8 +10,8 @@ export interface FieldsSelection {
 
 /** What an item keeps when `include` is given but names nothing. */
 const DEFAULT_INCLUDE = ['type', 'stac_version', 'stac_extensions', 'id', 'collection', 'geometry', 'bbox', 'links', 'assets', 'properties.datetime'];
-/** Kept whatever is asked, so the result stays a linkable STAC object. */
-const ALWAYS = ['type', 'id', 'collection'];
+/** Kept whatever is asked, so the result stays an identifiable, linkable STAC object. */
+const ALWAYS = ['type', 'stac_version', 'id', 'collection'];
 
 function paths(list: unknown, where: string): string[] {
   if (list === undefined || list === null) return [];
