@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
 import { loadConfig } from '@meridian/core/config/config';
 import { createLogger } from '@meridian/core/logging/logger';
@@ -199,6 +200,10 @@ describe('service description (/api)', () => {
     const reply = await client.get('/api');
     assert.equal(reply.status, 200);
     doc = JSON.parse(reply.text);
+  });
+
+  test('passes an OpenAPI 3.0 validator', async () => {
+    await SwaggerParser.validate(structuredClone(doc));
   });
 
   test('is a valid-looking OpenAPI 3.0 document', () => {
