@@ -26,11 +26,30 @@ test('values are parsed into their types', () => {
 for (const [name, value] of [
   ['PORT', 'abc'], ['PORT', '70000'], ['PUBLIC_URL', 'ftp://x'], ['PUBLIC_URL', 'not a url'], ['LOG_LEVEL', 'loud'],
   ['ADMIN_TOKEN', 'short'], ['CATALOG_BACKEND', 'mysql'], ['STAC_DEFAULT_LIMIT', '0'], ['STAC_MAX_LIMIT', '-5'],
+  ['DYNAMODB_ENDPOINT', 'localhost:8000'], ['DYNAMODB_REGION', 'EU West'], ['DYNAMODB_TABLE_PREFIX', 'ab'],
+  ['DYNAMODB_TABLE_PREFIX', 'my tables'], ['DYNAMODB_TABLE_PREFIX', 'x'.repeat(201)],
 ]) {
   test(`an invalid ${name} stops start-up naming the variable`, () => {
     assert.throws(() => loadConfig({ [name]: value }), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${name}=`));
   });
 }
+
+test('the metadata store is embedded by default, with dummy credentials', () => {
+  const { metadataStore } = loadConfig({});
+  assert.deepEqual(metadataStore, { endpoint: undefined, region: 'us-east-1', tablePrefix: 'meridian', credentials: 'local' });
+});
+
+test('a DynamoDB endpoint uses the AWS credential chain unless it is a loopback one without credentials', () => {
+  const remote = loadConfig({ DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com', DYNAMODB_REGION: 'eu-west-1', DYNAMODB_TABLE_PREFIX: 'prod.meridian_1' });
+  assert.equal(remote.metadataStore.endpoint?.href, 'https://dynamodb.eu-west-1.amazonaws.com/');
+  assert.equal(remote.metadataStore.region, 'eu-west-1');
+  assert.equal(remote.metadataStore.tablePrefix, 'prod.meridian_1');
+  assert.equal(remote.metadataStore.credentials, 'aws');
+  assert.equal(loadConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' }).metadataStore.credentials, 'local');
+  assert.equal(loadConfig({ DYNAMODB_ENDPOINT: 'http://localhost:8000' }).metadataStore.credentials, 'local');
+  assert.equal(loadConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }).metadataStore.credentials, 'aws');
+  assert.equal(loadConfig({ DYNAMODB_ENDPOINT: 'http://dynamodb:8000' }).metadataStore.credentials, 'aws');
+});
 
 test('a default limit above the maximum is refused', () => {
   assert.throws(() => loadConfig({ STAC_DEFAULT_LIMIT: '50', STAC_MAX_LIMIT: '20' }), /STAC_DEFAULT_LIMIT/);

@@ -13,6 +13,18 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminToken: string | undefined;
   catalogBackend: 'sqlite';
+  metadataStore: {
+    /** A DynamoDB-compatible endpoint; undefined = the embedded one (dynalite) under DATA_DIR/metadata. */
+    endpoint: URL | undefined;
+    region: string;
+    tablePrefix: string;
+    /**
+     * `aws`: the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID…, profiles,
+     * roles). `local`: fixed dummy credentials, for the embedded store and for a
+     * loopback endpoint (DynamoDB Local) when the environment names no credentials.
+     */
+    credentials: 'aws' | 'local';
+  };
   stac: {
     title: string;
     description: string;
@@ -51,15 +63,22 @@ const httpUrl = (raw: string) => {
   }
 };
 
+/** DynamoDB table names allow letters, digits, `_`, `-` and `.`, 3 to 255 of them; the prefix leaves room for `-data-connections`. */
+const tablePrefix = (raw: string) => (/^[A-Za-z0-9_.-]{3,200}$/.test(raw) ? raw : undefined);
+const region = (raw: string) => (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw) && raw.length <= 40 ? raw : undefined);
+
 export const variables = {
   host: variable('HOST', '127.0.0.1', 'an interface address to listen on, e.g. 0.0.0.0', text),
   port: variable('PORT', '3000', 'a TCP port number from 0 to 65535', integer(0, 65535)),
   publicUrl: variable('PUBLIC_URL', undefined, 'the absolute http(s) URL clients reach Meridian at, e.g. https://data.example.org', httpUrl),
-  dataDir: variable('DATA_DIR', './data', 'a directory path for the embedded catalog and generated secrets', text),
+  dataDir: variable('DATA_DIR', './data', 'a directory path for the embedded catalog, the embedded metadata store and generated secrets', text),
   logLevel: variable('LOG_LEVEL', 'info', 'one of fatal, error, warn, info, debug, trace, silent',
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
   adminToken: variable('ADMIN_TOKEN', undefined, 'a secret of at least 24 characters', (raw) => (raw.length >= 24 ? raw : undefined)),
   catalogBackend: variable('CATALOG_BACKEND', 'sqlite', 'sqlite (the embedded catalog)', oneOf('sqlite')),
+  dynamodbEndpoint: variable('DYNAMODB_ENDPOINT', undefined, 'the http(s) URL of a DynamoDB-compatible endpoint, e.g. http://127.0.0.1:8000', httpUrl),
+  dynamodbRegion: variable('DYNAMODB_REGION', 'us-east-1', 'an AWS region name such as eu-west-1', region),
+  dynamodbTablePrefix: variable('DYNAMODB_TABLE_PREFIX', 'meridian', '3 to 200 letters, digits, underscores, hyphens or dots (DynamoDB table-name characters)', tablePrefix),
   stacTitle: variable('STAC_TITLE', 'Meridian', 'a non-empty title for the STAC landing page', (raw) => raw.trim() || undefined),
   stacDescription: variable('STAC_DESCRIPTION', 'Open geospatial data, searchable through STAC.', 'a description for the STAC landing page', text),
   stacDefaultLimit: variable('STAC_DEFAULT_LIMIT', '10', 'an integer from 1 to 10000', integer(1, 10000)),
@@ -83,12 +102,18 @@ function required<T>(env: Env, v: Variable<T>): T {
   return value;
 }
 
+const isLoopback = (url: URL) => ['localhost', '[::1]'].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+
+/** Whether the AWS SDK's default chain has something explicit to go on (not instance metadata, which a laptop lacks). */
+const hasAwsCredentials = (env: Env) => Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
+
 export function loadConfig(env: Env = process.env): Config {
   const defaultLimit = required(env, variables.stacDefaultLimit);
   const maxLimit = required(env, variables.stacMaxLimit);
   if (defaultLimit > maxLimit) {
     throw new ConfigError(`STAC_DEFAULT_LIMIT=${defaultLimit} is invalid: expected at most STAC_MAX_LIMIT (${maxLimit})`);
   }
+  const dynamodbEndpoint = read(env, variables.dynamodbEndpoint);
   return {
     host: required(env, variables.host),
     port: required(env, variables.port),
@@ -97,6 +122,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: required(env, variables.logLevel),
     adminToken: read(env, variables.adminToken),
     catalogBackend: required(env, variables.catalogBackend),
+    metadataStore: {
+      endpoint: dynamodbEndpoint,
+      region: required(env, variables.dynamodbRegion),
+      tablePrefix: required(env, variables.dynamodbTablePrefix),
+      credentials: dynamodbEndpoint === undefined || (isLoopback(dynamodbEndpoint) && !hasAwsCredentials(env)) ? 'local' : 'aws',
+    },
     stac: {
       title: required(env, variables.stacTitle),
       description: required(env, variables.stacDescription),

@@ -57,10 +57,12 @@ CREATE TABLE IF NOT EXISTS queryables (
 `;
 
 export function migrate(db: DatabaseSync): void {
-  // Savepoints (one per bulk entry) and sorts keep their scratch data in memory
-  // rather than in temporary files; a 64 MiB page cache holds the hot index pages.
+  // Savepoints and sorts keep their scratch data in memory rather than in temporary
+  // files. The page cache (allocated as used, up to 512 MiB) holds the index pages
+  // that loads write in random order; with SQLite's 2 MiB default, a million-item
+  // load slowed to half its starting rate.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;'
-    + ' PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;');
+    + ' PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288;');
   db.exec(DDL);
   const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
   if (row && Number(row.value) !== SCHEMA_VERSION) {

@@ -7,19 +7,20 @@ import { decodeToken, encodeToken, type PageToken } from '../page-token.ts';
 import { cql2ToSql, join, parenthesized, sql, type Sql, type SqlValue } from './cql2-to-sql.ts';
 import type { SearchTarget } from './sqlite-targets.ts';
 
-function freeTextSql(node: FreeText, table: string): Sql {
+/** `walk`: test membership row by row (unary +), so SQLite may read rows in sort order instead. */
+function freeTextSql(node: FreeText, table: string, walk = false): Sql {
   switch (node.kind) {
     case 'term':
       // Each term is an FTS5 phrase: quoted, so its words match in sequence and
       // FTS5 operators typed by a user stay plain text.
-      return sql(`${table}.rid IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH ?)`, [`"${node.text.replace(/"/g, '""')}"`]);
+      return sql(`${walk ? '+' : ''}${table}.rid IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH ?)`, [`"${node.text.replace(/"/g, '""')}"`]);
     case 'not': {
-      const inner = freeTextSql(node.arg, table);
+      const inner = freeTextSql(node.arg, table, walk);
       return { sql: `NOT ${inner.sql}`, params: inner.params };
     }
     case 'and':
     case 'or':
-      return parenthesized(join(node.args.map((arg) => freeTextSql(arg, table)), ` ${node.kind.toUpperCase()} `));
+      return parenthesized(join(node.args.map((arg) => freeTextSql(arg, table, walk)), ` ${node.kind.toUpperCase()} `));
   }
 }
 
@@ -56,11 +57,20 @@ export function freeTextOnlyCount(target: SearchTarget, filters: SearchFilters &
   return match === undefined ? undefined : sql(`SELECT count(*) AS n FROM ${target.table}_fts WHERE ${target.table}_fts MATCH ?`, [match]);
 }
 
-export function whereClause(target: SearchTarget, filters: SearchFilters & { collections?: string[] }): Sql {
+/** `walkText`: see freeTextSql; for free text matching a large share of the rows. */
+export function whereClause(target: SearchTarget, filters: SearchFilters & { collections?: string[] }, walkText = false): Sql {
   const parts: Sql[] = [];
   const cql2 = filtersToCql2(filters);
   if (cql2 !== undefined) parts.push(cql2ToSql(cql2, target));
-  if (filters.q) parts.push(freeTextSql(filters.q, target.table));
+  if (filters.q) {
+    // One FTS5 query combines the terms inside the text index, rather than
+    // intersecting the row sets of separate ones.
+    const match = freeTextMatch(filters.q);
+    const table = target.table;
+    parts.push(match === undefined
+      ? freeTextSql(filters.q, table, walkText)
+      : sql(`${walkText ? '+' : ''}${table}.rid IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH ?)`, [match]));
+  }
   return parts.length === 0 ? sql('1') : join(parts, ' AND ');
 }
 
