@@ -14,6 +14,7 @@ import { createApp } from '../src/app.ts';
 import {
   ALL_COLLECTIONS, assertError, assertOk, Client, datetimeRange, fixtures, GEOJSON, ids, JOPLIN, JSON_TYPE, L1C, link, loadFixtures,
   maybeLink, OPENAPI_JSON, REL_QUERYABLES, REL_SORTABLES, S2, SCHEMA_JSON, SIMPLE, sorted, walk, type Json,
+  startLoadedServer,
 } from './stac-helpers.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
@@ -21,15 +22,8 @@ const data = fixtures();
 let server: TestServer;
 let client: Client;
 
-before(async () => {
-  server = await startTestServer();
-  client = new Client(server);
-  await loadFixtures(client, data);
-});
-
-after(async () => {
-  await server?.close();
-});
+before(async () => ({ server, client } = await startLoadedServer(data)));
+after(() => server?.close());
 
 /** "a/b; x=1; charset=utf-8" → { base: "a/b", params: { x: "1", charset: "utf-8" } } */
 function mediaType(header: string): { base: string; params: Record<string, string> } {

@@ -3,7 +3,8 @@
 // about them that the tests compute their expectations from.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { TestServer } from './test-server.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+import { seededRandom } from '@meridian/core/testing/seeded-random';
 
 export type Json = any;
 
@@ -137,6 +138,14 @@ export async function loadFixtures(client: Client, data: Fixtures = fixtures()):
   }
 }
 
+/** A fresh server with the fixtures loaded through its own transaction endpoints. */
+export async function startLoadedServer(data: Fixtures): Promise<{ server: TestServer; client: Client }> {
+  const server = await startTestServer();
+  const client = new Client(server);
+  await loadFixtures(client, data);
+  return { server, client };
+}
+
 /** Asserts an OGC API error response: the status, a JSON {code, description} body, and a message matching `pattern`. */
 export function assertError(reply: Reply, status: number, pattern?: RegExp): void {
   assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 500)}`);
@@ -227,18 +236,6 @@ export function pointInGeometry([x, y]: number[], geometry: Json): boolean {
 
 export function bboxPolygon([w, s, e, n]: number[]): Json {
   return { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] };
-}
-
-/** Seeded PRNG (mulberry32), so a failing fuzz case can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Position = number[];

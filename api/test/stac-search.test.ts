@@ -4,24 +4,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   assertError, assertOk, bboxPolygon, Client, datetimeRange, fixtures, geometriesIntersect, GEOJSON, ids, JOPLIN, L1C, link, loadFixtures,
-  maybeLink, prng, S2, SIMPLE, sorted, walk, type Json, type Reply,
+  maybeLink, S2, SIMPLE, sorted, walk, type Json, type Reply,
+  startLoadedServer,
 } from './stac-helpers.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
+import { seededRandom } from '@meridian/core/testing/seeded-random';
 
 const data = fixtures();
 const ALL_IDS = sorted(data.all.map((i) => i.id));
 let server: TestServer;
 let client: Client;
 
-before(async () => {
-  server = await startTestServer();
-  client = new Client(server);
-  await loadFixtures(client, data);
-});
-
-after(async () => {
-  await server?.close();
-});
+before(async () => ({ server, client } = await startLoadedServer(data)));
+after(() => server?.close());
 
 const idsWhere = (predicate: (item: Json) => boolean) => sorted(data.all.filter(predicate).map((i) => i.id));
 const prop = (item: Json, name: string) => item.properties[name];
@@ -838,7 +833,7 @@ describe('malformed requests', () => {
 
 describe('fuzz: mangled queries and bodies never cause a 5xx', () => {
   // FUZZ_SEED replays or explores other sequences; the default keeps runs reproducible.
-  const random = prng(Number(process.env.FUZZ_SEED ?? 0x5eed_1234));
+  const random = seededRandom(Number(process.env.FUZZ_SEED ?? 0x5eed_1234));
   const rounds = Number(process.env.FUZZ_ROUNDS ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const int = (n: number) => Math.floor(random() * n);

@@ -4,23 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError, assertOk, Client, fixtures, GEOJSON, ids, JOPLIN, JSON_TYPE, link, loadFixtures, S2, walk, type Json,
+  assertError, assertOk, Client, fixtures, GEOJSON, ids, JOPLIN, JSON_TYPE, link, S2, walk, type Json,
+  startLoadedServer,
 } from './stac-helpers.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import type { TestServer } from './test-server.ts';
 
 const data = fixtures();
 let server: TestServer;
 let client: Client;
 
-before(async () => {
-  server = await startTestServer();
-  client = new Client(server);
-  await loadFixtures(client, data);
-});
-
-after(async () => {
-  await server?.close();
-});
+before(async () => ({ server, client } = await startLoadedServer(data)));
+after(() => server?.close());
 
 const MERGE_PATCH = 'application/merge-patch+json';
 

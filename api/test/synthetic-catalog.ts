@@ -3,6 +3,7 @@
 // eo:cloud_cover, platform and an array property. The same documents are loaded
 // into the API and handed to the checker, which evaluates searches over them itself.
 import type { StacCollection, StacItem } from '@meridian/core/stac/stac-types';
+import { seededRandom } from '@meridian/core/testing/seeded-random';
 
 const EO = 'https://stac-extensions.github.io/eo/v1.1.0/schema.json';
 
@@ -20,18 +21,6 @@ const INSTRUMENTS: Record<string, string[]> = {
 };
 const DAY = 86_400_000;
 const EPOCH = Date.UTC(2020, 0, 1);
-
-/** mulberry32: a small seeded generator, so every run loads the same catalog. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const quarter = (x: number) => Math.round(x * 4) / 4;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -128,7 +117,7 @@ export interface SyntheticCatalog {
 }
 
 export function syntheticCatalog(seed = 20240501): SyntheticCatalog {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const items: Record<string, StacItem[]> = {};
   for (const id of SEARCH_COLLECTIONS) {
     items[id] = Array.from({ length: ITEMS_PER_COLLECTION }, (_, i) => item(id, i, next));

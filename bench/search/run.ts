@@ -14,8 +14,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { SqliteCatalogIndex } from '../../core/src/catalog-index/sqlite/sqlite.catalog-index.ts';
 import { parseItemSearch } from '../../core/src/stac/search/search-request.ts';
 import {
-  between, collectionDocuments, COLLECTIONS, pick, pickRegion, prng, REGIONS, syntheticBatches, type Random,
+  between, collectionDocuments, COLLECTIONS, pick, pickRegion, REGIONS, syntheticBatches, type Random,
 } from './synthetic-items.ts';
+import { seededRandom } from '../../core/src/testing/seeded-random.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DOCS = join(REPO, 'docs/benchmarks.md');
@@ -234,7 +235,7 @@ async function runQueries(index: SqliteCatalogIndex): Promise<Row[]> {
   for (const [k, query] of QUERIES.entries()) {
     const deep = k === QUERIES.length - 1;
     for (const limit of [10, 100]) {
-      const random = prng(SEED + 1000 * k + limit);
+      const random = seededRandom(SEED + 1000 * k + limit);
       const runs = deep ? deepRuns() : RUNS;
       const warmup = deep ? Math.max(2, Math.round(WARMUP / 4)) : WARMUP;
       const samples: Sample[] = [];

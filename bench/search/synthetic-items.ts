@@ -4,18 +4,7 @@
 // and links that real items carry (~2–3 KB of JSON each).
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import type { StacCollection, StacItem } from '../../core/src/stac/stac-types.ts';
-
-/** mulberry32: small, fast, seeded; the same seed gives the same catalogue. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../core/src/testing/seeded-random.ts';
 
 export type Random = () => number;
 
@@ -238,7 +227,7 @@ const LANDSAT_BANDS: [string, string, number][] = [
 
 /** Items number `index` onwards of the deterministic catalogue; item i is the same on every run. */
 export function syntheticItem(index: number, seed = 1): StacItem {
-  const random = prng((seed * 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
+  const random = seededRandom((seed * 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
   let c = random() * COLLECTION_WEIGHT;
   let spec = COLLECTIONS[COLLECTIONS.length - 1];
   for (const candidate of COLLECTIONS) {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Geometry, Position } from 'geojson';
 import type { StacCollection, StacItem } from '../../stac/stac-types.ts';
+import { seededRandom } from '../../testing/seeded-random.ts';
 
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
 
@@ -83,18 +84,6 @@ export function realCorpus(): Corpus {
 
 // ------------------------------------------------------------------ synthetic
 
-/** mulberry32: a small seeded generator, so the synthetic corpus is the same on every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const SYNTHETIC_COLLECTIONS = ['syn-a', 'syn-b'] as const;
 export const CITIES = ['Zürich', 'Zurich', 'zürich', 'São Paulo', 'Sao Paulo', 'Montréal', 'Köln', 'Berlin', 'berlin', 'Paris'];
 export const PLATFORMS = ['sentinel-2a', 'sentinel-2b', 'landsat-8', 'landsat-9'];
@@ -127,7 +116,7 @@ const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
  * timestamps, booleans, arrays, explicit nulls and missing properties.
  */
 export function syntheticCorpus(): Corpus {
-  const random = generator(20240501);
+  const random = seededRandom(20240501);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)];
   const round2 = (v: number) => Math.round(v * 100) / 100;

@@ -7,13 +7,20 @@ import { decodeToken, encodeToken, type PageToken } from '../page-token.ts';
 import { cql2ToSql, join, parenthesized, sql, type Sql, type SqlValue } from './cql2-to-sql.ts';
 import type { SearchTarget } from './sqlite-targets.ts';
 
-/** `walk`: test membership row by row (unary +), so SQLite may read rows in sort order instead. */
-function freeTextSql(node: FreeText, table: string, walk = false): Sql {
+/** Each term is an FTS5 phrase: quoted, so its words match in sequence and FTS5 operators typed by a user stay plain text. */
+function phrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** Rows whose text matches an FTS5 query; `walk` tests membership row by row (unary +), so SQLite may read rows in sort order instead. */
+function textMatches(table: string, match: string, walk: boolean): Sql {
+  return sql(`${walk ? '+' : ''}${table}.rid IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH ?)`, [match]);
+}
+
+function freeTextSql(node: FreeText, table: string, walk: boolean): Sql {
   switch (node.kind) {
     case 'term':
-      // Each term is an FTS5 phrase: quoted, so its words match in sequence and
-      // FTS5 operators typed by a user stay plain text.
-      return sql(`${walk ? '+' : ''}${table}.rid IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH ?)`, [`"${node.text.replace(/"/g, '""')}"`]);
+      return textMatches(table, phrase(node.text), walk);
     case 'not': {
       const inner = freeTextSql(node.arg, table, walk);
       return { sql: `NOT ${inner.sql}`, params: inner.params };
@@ -31,7 +38,7 @@ function freeTextSql(node: FreeText, table: string, walk = false): Sql {
 export function freeTextMatch(node: FreeText): string | undefined {
   switch (node.kind) {
     case 'term':
-      return /[\p{L}\p{N}]/u.test(node.text) ? `"${node.text.replace(/"/g, '""')}"` : undefined;
+      return /[\p{L}\p{N}]/u.test(node.text) ? phrase(node.text) : undefined;
     case 'not':
       return undefined;
     case 'or': {
@@ -66,10 +73,7 @@ export function whereClause(target: SearchTarget, filters: SearchFilters & { col
     // One FTS5 query combines the terms inside the text index, rather than
     // intersecting the row sets of separate ones.
     const match = freeTextMatch(filters.q);
-    const table = target.table;
-    parts.push(match === undefined
-      ? freeTextSql(filters.q, table, walkText)
-      : sql(`${walkText ? '+' : ''}${table}.rid IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH ?)`, [match]));
+    parts.push(match === undefined ? freeTextSql(filters.q, target.table, walkText) : textMatches(target.table, match, walkText));
   }
   return parts.length === 0 ? sql('1') : join(parts, ' AND ');
 }
