@@ -10,8 +10,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Geometry } from 'geojson';
+import type { CatalogVisibility, RepositoryRef } from '../access/access-rule.ts';
 import { ValidationError } from '../errors.ts';
-import type { FreeText } from '../stac/search/free-text.ts';
+import { parseFreeText, type FreeText } from '../stac/search/free-text.ts';
 import type { CollectionSearch, ItemSearch, SortKey } from '../stac/search/search-query.ts';
 import { parseCollectionSearch, parseItemSearch, type SearchMethod } from '../stac/search/search-request.ts';
 import type { StacCollection, StacItem } from '../stac/stac-types.ts';
@@ -280,6 +281,92 @@ export function catalogIndexContract(name: string, open: Open): void {
   describe(`CatalogIndex contract: ${name}`, () => {
     writeCases(open);
     readCases(open);
+    accessCases(open);
+  });
+}
+
+/**
+ * Search filters by the caller's visibility (access-rule.ts) inside the engine:
+ * results, counts, pages and aggregations never show what the caller may not find.
+ */
+function accessCases(open: Open): void {
+  describe('access', () => {
+    const repositories: RepositoryRef[] = [
+      { accountId: 'acme', repositoryId: 'public', visibility: 'public', state: 'published', disabled: false },
+      { accountId: 'acme', repositoryId: 'unlisted', visibility: 'unlisted', state: 'published', disabled: false },
+      { accountId: 'acme', repositoryId: 'restricted', visibility: 'restricted', state: 'published', disabled: false },
+      { accountId: 'acme', repositoryId: 'draft', visibility: 'public', state: 'draft', disabled: false },
+      { accountId: 'acme', repositoryId: 'disabled', visibility: 'public', state: 'published', disabled: true },
+      { accountId: 'other', repositoryId: 'restricted', visibility: 'restricted', state: 'published', disabled: false },
+    ];
+    const collectionOf = (r: RepositoryRef) => `${r.accountId}-${r.repositoryId}`;
+    const everyone = 'no-repository';
+    const load = async (index: CatalogIndex) => {
+      for (const r of repositories) {
+        assert.equal((await index.upsertCollections([minimalCollection(collectionOf(r), [-180, -90, 180, 90], ['2020-01-01T00:00:00Z', null], { title: `Access ${collectionOf(r)}` })], r)).written, 1);
+      }
+      assert.equal((await index.upsertCollections([minimalCollection(everyone, [-180, -90, 180, 90], ['2020-01-01T00:00:00Z', null], { title: 'Access none' })])).written, 1);
+      const items = [...repositories.map(collectionOf), everyone].flatMap((c) =>
+        [1, 2, 3].map((n) => item(`${c}-${n}`, c, box(n + 0.1, 1.1, n + 0.9, 1.9), { datetime: `2021-0${n}-01T00:00:00Z`, title: `shared words ${c}`, kind: 'access' })));
+      assert.equal((await index.upsertItems(items)).written, items.length);
+    };
+    const none = { accounts: [] as string[], repositories: [] as string[] };
+    const anonymous: CatalogVisibility = { all: false, owner: none, writer: none, reader: none };
+    const cases: { name: string; visibility: CatalogVisibility; sees: string[] }[] = [
+      { name: 'anonymous', visibility: anonymous, sees: ['acme-public', everyone] },
+      { name: 'a reader of one restricted repository', visibility: { all: false, owner: none, writer: none, reader: { accounts: [], repositories: ['acme/restricted'] } }, sees: ['acme-public', 'acme-restricted', everyone] },
+      { name: 'a writer of the account', visibility: { all: false, owner: none, writer: { accounts: ['acme'], repositories: [] }, reader: none }, sees: ['acme-public', 'acme-unlisted', 'acme-restricted', 'acme-draft', everyone] },
+      { name: 'an owner of the account', visibility: { all: false, owner: { accounts: ['acme'], repositories: [] }, writer: none, reader: none }, sees: ['acme-public', 'acme-unlisted', 'acme-restricted', 'acme-draft', 'acme-disabled', everyone] },
+      { name: 'an admin', visibility: { all: true }, sees: [...repositories.map(collectionOf), everyone] },
+    ];
+    const collectionsOf = (features: { collection?: string; id: string }[], key: 'collection' | 'id') => [...new Set(features.map((f) => String(f[key])))].sort();
+
+    for (const c of cases) {
+      test(`${c.name} finds only what it may, in items, collections, counts, pages and aggregations`, async () => {
+        await withIndex(open, async (index) => {
+          await load(index);
+          const expected = [...c.sees].sort();
+          const items = await index.searchItems({ ...itemSearch({ filter: "kind = 'access'" }), visibility: c.visibility, limit: 2 });
+          assert.equal(items.numberMatched, expected.length * 3, 'numberMatched counts visible items only');
+          const seen: StacItem[] = [...items.features];
+          for (let token = items.next; token;) {
+            const page = await index.searchItems({ ...itemSearch({ filter: "kind = 'access'" }), visibility: c.visibility, limit: 2, token });
+            seen.push(...page.features);
+            token = page.next;
+          }
+          assert.deepEqual(collectionsOf(seen, 'collection'), expected, 'items through every page');
+          const text = await index.searchItems({ ...itemSearch({ q: 'shared' }), visibility: c.visibility, limit: 100 });
+          assert.deepEqual(collectionsOf(text.features, 'collection'), expected, 'free-text matches');
+          assert.equal(text.numberMatched, expected.length * 3, 'free-text count');
+          const collections = await index.searchCollections({ sortby: [{ field: 'id', direction: 'asc' }], limit: 100, q: parseFreeText('Access'), visibility: c.visibility });
+          assert.deepEqual(collectionsOf(collections.features, 'id'), expected, 'collection search');
+          const [total, perCollection] = await index.aggregate({ visibility: c.visibility, filter: { op: '=', args: [{ property: 'kind' }, 'access'] } },
+            [{ name: 'total_count' }, { name: 'collection_frequency' }]);
+          assert.equal((total as { value: number }).value, expected.length * 3, 'aggregated total');
+          assert.deepEqual((perCollection as { buckets: { key: string }[] }).buckets.map((b) => b.key).sort(), expected, 'aggregated buckets');
+        });
+      });
+    }
+
+    test('a repository changing visibility changes what search finds; its collections know their repository', async () => {
+      await withIndex(open, async (index) => {
+        await load(index);
+        const restricted = repositories[2];
+        assert.deepEqual(await index.collectionRepository(collectionOf(restricted)), restricted);
+        assert.equal(await index.collectionRepository(everyone), null);
+        assert.equal(await index.collectionRepository('no-such-collection'), undefined);
+        const before = await index.searchItems({ ...itemSearch({ collections: collectionOf(restricted) }), visibility: anonymous });
+        assert.equal(before.numberMatched, 0);
+        assert.equal(await index.updateRepositoryAccess({ ...restricted, visibility: 'public' }), 1);
+        const after = await index.searchItems({ ...itemSearch({ collections: collectionOf(restricted) }), visibility: anonymous });
+        assert.equal(after.numberMatched, 3);
+        // Replacing a collection without naming a repository keeps its access.
+        const doc = await index.getCollection(collectionOf(restricted));
+        assert.ok(doc);
+        await index.upsertCollections([doc]);
+        assert.deepEqual(await index.collectionRepository(collectionOf(restricted)), { ...restricted, visibility: 'public' });
+      });
+    });
   });
 }
 

@@ -1,6 +1,7 @@
 // The catalog index: where STAC collections and items are stored for search.
 // Every adapter (SQLite embedded, Elasticsearch/OpenSearch scale-out) passes the
 // one contract suite in catalog-index.contract.ts.
+import type { RepositoryRef } from '../access/access-rule.ts';
 import type { ItemRef, StacCollection, StacItem } from '../stac/stac-types.ts';
 import type { CollectionSearch, ItemSearch, SearchFilters } from '../stac/search/search-query.ts';
 
@@ -62,8 +63,17 @@ export interface AggregationDescription {
 }
 
 export interface CatalogIndex {
-  /** Creates or replaces collections. Their items are kept. */
-  upsertCollections(collections: StacCollection[]): Promise<BulkResult>;
+  /**
+   * Creates or replaces collections. Their items are kept. With `repository`, the
+   * collections (and their items) take that repository's access attributes, which
+   * searches filter by (SearchFilters.visibility); without, new collections are
+   * public and existing ones keep theirs.
+   */
+  upsertCollections(collections: StacCollection[], repository?: RepositoryRef): Promise<BulkResult>;
+  /** Gives every collection of the repository its new visibility, state or disabled flag; returns how many. */
+  updateRepositoryAccess(repository: RepositoryRef): Promise<number>;
+  /** The repository a collection belongs to; null when it belongs to none (public), undefined when it does not exist. */
+  collectionRepository(id: string): Promise<RepositoryRef | null | undefined>;
   /** Creates or replaces items; each must name an existing collection in `collection`. */
   upsertItems(items: StacItem[]): Promise<BulkResult>;
   /** Deletes items; absent ones count as not written, with an error. */

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 // Items keep their properties apart from the rest of the document, as JSONB
 // (older files may hold JSON text; every json function reads both), so that
@@ -17,8 +17,14 @@ CREATE TABLE IF NOT EXISTS collections (
   geometry TEXT,
   minx REAL, miny REAL, maxx REAL, maxy REAL,
   dt_start REAL NOT NULL,
-  dt_end REAL NOT NULL
+  dt_end REAL NOT NULL,
+  account TEXT,
+  repository TEXT,
+  visibility TEXT NOT NULL DEFAULT 'public',
+  state TEXT NOT NULL DEFAULT 'published',
+  disabled INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS collections_by_repository ON collections (repository);
 CREATE VIRTUAL TABLE IF NOT EXISTS collections_fts USING fts5(
   id, title, description, keywords, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
 );
@@ -63,10 +69,27 @@ export function migrate(db: DatabaseSync): void {
   // load slowed to half its starting rate.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;'
     + ' PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288;');
-  db.exec(DDL);
-  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-  if (row && Number(row.value) !== SCHEMA_VERSION) {
-    throw new Error(`the catalog database has schema version ${row.value}; this Meridian expects ${SCHEMA_VERSION}`);
+  const row = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
+    ? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
+    : undefined;
+  const version = row ? Number(row.value) : SCHEMA_VERSION;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`the catalog database has schema version ${version}; this Meridian knows versions up to ${SCHEMA_VERSION}`);
   }
-  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (version < 2) {
+      // Version 2: collections carry their repository's access attributes.
+      db.exec(`ALTER TABLE collections ADD COLUMN account TEXT; ALTER TABLE collections ADD COLUMN repository TEXT;
+        ALTER TABLE collections ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public';
+        ALTER TABLE collections ADD COLUMN state TEXT NOT NULL DEFAULT 'published';
+        ALTER TABLE collections ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;`);
+    }
+    db.exec(DDL);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
 }

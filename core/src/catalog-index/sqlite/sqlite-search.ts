@@ -1,4 +1,5 @@
 // WHERE, ORDER BY and keyset clauses for one search over items or collections.
+import type { CatalogScope, CatalogVisibility } from '../../access/access-rule.ts';
 import { ValidationError } from '../../errors.ts';
 import type { FreeText } from '../../stac/search/free-text.ts';
 import type { SortKey, SearchFilters } from '../../stac/search/search-query.ts';
@@ -59,14 +60,38 @@ export function freeTextMatch(node: FreeText): string | undefined {
  * row of the table, so its matches can be counted without reading the table.
  */
 export function freeTextOnlyCount(target: SearchTarget, filters: SearchFilters & { collections?: string[] }): Sql | undefined {
-  if (!filters.q || filtersToCql2(filters) !== undefined) return undefined;
+  if (!filters.q || filtersToCql2(filters) !== undefined || (filters.visibility && !filters.visibility.all)) return undefined;
   const match = freeTextMatch(filters.q);
   return match === undefined ? undefined : sql(`SELECT count(*) AS n FROM ${target.table}_fts WHERE ${target.table}_fts MATCH ?`, [match]);
 }
 
 /** `walkText`: see freeTextSql; for free text matching a large share of the rows. */
+/**
+ * The access filter of access-rule.ts (catalogVisibility) over the collections
+ * table; items are visible when their collection is.
+ */
+function visibleCollections(v: Exclude<CatalogVisibility, { all: true }>): Sql {
+  const within = (scope: CatalogScope): Sql[] => [
+    ...(scope.accounts.length ? [sql(`collections.account IN (${scope.accounts.map(() => '?').join(', ')})`, scope.accounts)] : []),
+    ...(scope.repositories.length ? [sql(`collections.repository IN (${scope.repositories.map(() => '?').join(', ')})`, scope.repositories)] : []),
+  ];
+  const any = (parts: Sql[]): Sql => (parts.length ? parenthesized(join(parts, ' OR ')) : sql('0'));
+  const live = "collections.state = 'published' AND NOT collections.disabled";
+  return parenthesized(join([
+    sql(`(collections.visibility = 'public' AND ${live})`),
+    any(within(v.owner)),
+    join([sql('(NOT collections.disabled AND '), any(within(v.writer)), sql(')')], ''),
+    join([sql(`(collections.visibility = 'restricted' AND ${live} AND `), any(within(v.reader)), sql(')')], ''),
+  ], ' OR '));
+}
+
 export function whereClause(target: SearchTarget, filters: SearchFilters & { collections?: string[] }, walkText = false): Sql {
   const parts: Sql[] = [];
+  if (filters.visibility && !filters.visibility.all) {
+    const visible = visibleCollections(filters.visibility);
+    parts.push(target.table === 'collections' ? visible
+      : { sql: `${target.table}.collection IN (SELECT collections.id FROM collections WHERE ${visible.sql})`, params: visible.params });
+  }
   const cql2 = filtersToCql2(filters);
   if (cql2 !== undefined) parts.push(cql2ToSql(cql2, target));
   if (filters.q) {

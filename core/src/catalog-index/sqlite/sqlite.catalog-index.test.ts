@@ -1,7 +1,9 @@
 // The catalog index contract on the embedded SQLite adapter, each case on a fresh
 // database file, plus what only a file-backed index promises: data survives a restart.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -54,4 +56,28 @@ test('sqlite: data written before close is there after reopening the same file',
   } finally {
     await second.close();
   }
+});
+
+test('a catalog file of schema version 1 is migrated in place: its collections become public ones', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'meridian-sqlite-v1-')), 'catalog.sqlite');
+  const v1 = new DatabaseSync(file);
+  v1.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('schema_version', '1');
+    CREATE TABLE collections (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, geometry TEXT,
+      minx REAL, miny REAL, maxx REAL, maxy REAL, dt_start REAL NOT NULL, dt_end REAL NOT NULL);`);
+  const doc = { type: 'Collection', id: 'old', description: 'from v1', license: 'CC-BY-4.0', extent: { spatial: { bbox: [[0, 0, 1, 1]] }, temporal: { interval: [[null, null]] } } };
+  v1.prepare('INSERT INTO collections (id, doc, dt_start, dt_end) VALUES (?, ?, ?, ?)').run('old', JSON.stringify(doc), -8.64e15, 8.64e15);
+  v1.close();
+  const index = new SqliteCatalogIndex(file);
+  try {
+    assert.equal(await index.collectionRepository('old'), null);
+    const none = { accounts: [], repositories: [] };
+    const page = await index.searchCollections({ sortby: [{ field: 'id', direction: 'asc' }], limit: 10, visibility: { all: false, owner: none, writer: none, reader: none } });
+    assert.deepEqual(page.features.map((c) => c.id), ['old']);
+  } finally {
+    await index.close();
+  }
+  const reopened = new DatabaseSync(file);
+  assert.deepEqual({ ...reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '2' });
+  reopened.close();
 });

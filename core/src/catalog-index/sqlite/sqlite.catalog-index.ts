@@ -3,6 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { repositoryKey, type RepositoryRef } from '../../access/access-rule.ts';
+import type { RepositoryState, Visibility } from '../../accounts/accounts.types.ts';
 import { ValidationError } from '../../errors.ts';
 import { splitAtAntimeridian } from '../../geo/bbox.ts';
 import { parseRfc3339 } from '../../stac/datetime.ts';
@@ -66,11 +68,19 @@ export class SqliteCatalogIndex implements CatalogIndex {
       release: prepare('RELEASE entry'),
       rollbackTo: prepare('ROLLBACK TO entry'),
       collectionExists: prepare('SELECT 1 AS found FROM collections WHERE id = ?'),
-      upsertCollection: prepare(`INSERT INTO collections (id, doc, geometry, minx, miny, maxx, maxy, dt_start, dt_end)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      // Without a repository (account NULL), a new collection is public and an existing one keeps its access.
+      upsertCollection: prepare(`INSERT INTO collections (id, doc, geometry, minx, miny, maxx, maxy, dt_start, dt_end,
+          account, repository, visibility, state, disabled)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, 'public'), coalesce(?, 'published'), coalesce(?, 0))
         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, geometry = excluded.geometry, minx = excluded.minx, miny = excluded.miny,
-          maxx = excluded.maxx, maxy = excluded.maxy, dt_start = excluded.dt_start, dt_end = excluded.dt_end
+          maxx = excluded.maxx, maxy = excluded.maxy, dt_start = excluded.dt_start, dt_end = excluded.dt_end,
+          account = coalesce(excluded.account, account), repository = coalesce(excluded.repository, repository),
+          visibility = iif(excluded.account IS NULL, visibility, excluded.visibility),
+          state = iif(excluded.account IS NULL, state, excluded.state),
+          disabled = iif(excluded.account IS NULL, disabled, excluded.disabled)
         RETURNING rid`),
+      updateRepositoryAccess: prepare('UPDATE collections SET visibility = ?, state = ?, disabled = ? WHERE repository = ?'),
+      collectionRepository: prepare('SELECT account, repository, visibility, state, disabled FROM collections WHERE id = ?'),
       deleteCollectionText: prepare('DELETE FROM collections_fts WHERE rowid = ?'),
       insertCollectionText: prepare('INSERT INTO collections_fts (rowid, id, title, description, keywords) VALUES (?, ?, ?, ?, ?)'),
       upsertItem: prepare(`INSERT INTO items (collection, id, dt, dt_start, dt_end, geometry, minx, miny, maxx, maxy, properties, doc)
@@ -162,12 +172,14 @@ export class SqliteCatalogIndex implements CatalogIndex {
     }
   }
 
-  async upsertCollections(collections: StacCollection[]): Promise<BulkResult> {
+  async upsertCollections(collections: StacCollection[], repository?: RepositoryRef): Promise<BulkResult> {
     return this.#bulk(collections, toCollectionRecord, (record) => {
       const [minx, miny, maxx, maxy] = record.bbox ?? [null, null, null, null];
       const { rid } = this.#statements.upsertCollection.get(
         record.id, JSON.stringify(record.collection), record.geometry ? JSON.stringify(record.geometry) : null,
         minx, miny, maxx, maxy, record.start ?? -8.64e15, record.end ?? 8.64e15,
+        repository?.accountId ?? null, repository ? repositoryKey(repository) : null,
+        repository?.visibility ?? null, repository?.state ?? null, repository ? Number(repository.disabled) : null,
       ) as { rid: number };
       this.#statements.deleteCollectionText.run(rid);
       this.#statements.insertCollectionText.run(rid, record.id, record.text.title, record.text.description, record.text.keywords);
@@ -248,6 +260,20 @@ export class SqliteCatalogIndex implements CatalogIndex {
       for (const key of [...this.#knownQueryables.keys()]) if (key.startsWith(`${id}\u0000`)) this.#knownQueryables.delete(key);
       return true;
     });
+  }
+
+  async updateRepositoryAccess(repository: RepositoryRef): Promise<number> {
+    const { changes } = this.#statements.updateRepositoryAccess.run(
+      repository.visibility, repository.state, Number(repository.disabled), repositoryKey(repository));
+    return Number(changes);
+  }
+
+  async collectionRepository(id: string): Promise<RepositoryRef | null | undefined> {
+    const row = this.#statements.collectionRepository.get(id) as
+      { account: string | null; repository: string | null; visibility: Visibility; state: RepositoryState; disabled: number } | undefined;
+    if (!row) return undefined;
+    if (row.account === null || row.repository === null) return null;
+    return { accountId: row.account, repositoryId: row.repository.slice(row.account.length + 1), visibility: row.visibility, state: row.state, disabled: row.disabled !== 0 };
   }
 
   async getCollection(id: string): Promise<StacCollection | undefined> {

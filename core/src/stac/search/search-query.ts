@@ -1,4 +1,5 @@
 import type { Geometry } from 'geojson';
+import type { CatalogVisibility } from '../../access/access-rule.ts';
 import type { Bbox2D } from '../../geo/bbox.ts';
 import type { Cql2Expr } from '../cql2/cql2-ast.ts';
 import type { TimeInterval } from '../datetime.ts';
@@ -19,6 +20,8 @@ export interface SearchFilters {
   /** The `filter` parameter and the `query` extension, combined into one CQL2 tree. */
   filter?: Cql2Expr;
   q?: FreeText;
+  /** What the caller may find (access-rule.ts); absent means everything, for internal use. */
+  visibility?: CatalogVisibility;
 }
 
 export interface ItemSearch extends SearchFilters {
