@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { Clock } from '@meridian/core/accounts/accounts-context';
+import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import type { Logger } from '@meridian/core/logging/logger';
+import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
+import { managementApi } from './accounts/management-api.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { aggregationRoutes } from './stac/aggregation.routes.ts';
 import { landingRoutes } from './stac/landing.routes.ts';
@@ -14,6 +18,12 @@ import { transactionRoutes } from './stac/transaction.routes.ts';
 
 export interface AppDeps extends StacDeps {
   logger: Logger;
+  /** Accounts, sessions and everything else the management API keeps. */
+  metadata: MetadataStore;
+  /** Where avatar images live. */
+  avatars: AvatarStorage;
+  /** Epoch milliseconds; default Date.now (tests move it). */
+  clock?: Clock;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -42,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
   stac.use(queryablesRoutes(deps));
   stac.use(aggregationRoutes(deps));
   app.use('/stac', stac);
+
+  app.use('/api/v1', managementApi({ config: deps.config, metadata: deps.metadata, avatars: deps.avatars, clock: deps.clock ?? Date.now }));
 
   app.get('/', (_req, res) => res.redirect('/stac/'));
   app.use(notFound);

@@ -1,13 +1,16 @@
 // `npm start`: Meridian on its embedded defaults, configured from the environment.
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { fileAvatarStorage } from '@meridian/core/accounts/avatar-storage';
+import { ensureFirstAdmin } from '@meridian/core/accounts/first-admin';
 import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
-import { ConfigError, loadConfig, resolveAdminToken, adminTokenFile } from '@meridian/core/config/config';
+import { ConfigError, loadConfig, resolveAdminToken, adminTokenFile, type Config } from '@meridian/core/config/config';
 import { createLogger } from '@meridian/core/logging/logger';
+import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { createApp } from './app.ts';
 
-function start(): void {
-  let config;
+async function start(): Promise<void> {
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -18,15 +21,37 @@ function start(): void {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  let metadata;
+  try {
+    metadata = await openMetadataStore(config);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot open the metadata store');
+    process.exit(1);
+  }
+  const clock = Date.now;
+  // Never logs the password: only the outcome and the admin's id and email.
+  let firstAdmin;
+  try {
+    firstAdmin = await ensureFirstAdmin({ store: metadata.store, clock }, config.accounts.firstAdmin);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot create the first admin account');
+    await metadata.close();
+    process.exit(1);
+  }
+  if (firstAdmin === 'created') {
+    logger.info({ account: config.accounts.firstAdmin?.id, email: config.accounts.firstAdmin?.email }, 'created the first admin account');
+  } else if (firstAdmin === 'none') {
+    logger.warn('no admin account exists and none is configured: set ADMIN_EMAIL and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) and restart to create one');
+  }
   const catalog = new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
   const adminToken = resolveAdminToken(config);
-  const app = createApp({ catalog, config, adminToken, logger });
+  const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(config.dataDir), clock });
 
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ dataDir: config.dataDir, adminToken: config.adminToken ? 'from ADMIN_TOKEN' : adminTokenFile(config) },
-      `Meridian listening on http://${config.host}:${port}/ (STAC API at /stac)`);
+      `Meridian listening on http://${config.host}:${port}/ (STAC API at /stac, management API at /api/v1)`);
   });
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
@@ -39,7 +64,7 @@ function start(): void {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      catalog.close().finally(() => process.exit(0));
+      Promise.allSettled([catalog.close(), metadata.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();
@@ -48,4 +73,4 @@ function start(): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-start();
+await start();

@@ -10,6 +10,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
 import { loadConfig } from '@meridian/core/config/config';
 import { createLogger } from '@meridian/core/logging/logger';
+import { fileAvatarStorage } from '@meridian/core/accounts/avatar-storage';
+import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { createApp } from '../src/app.ts';
 import {
   ALL_COLLECTIONS, assertError, assertOk, Client, datetimeRange, fixtures, GEOJSON, ids, JOPLIN, JSON_TYPE, L1C, link, loadFixtures,
@@ -166,7 +168,10 @@ function servedRoutes(): { method: string; path: string }[] {
   const catalog = new SqliteCatalogIndex(':memory:');
   try {
     const config = loadConfig({ DATA_DIR: dir, ADMIN_TOKEN: 'x'.repeat(32), LOG_LEVEL: 'silent' });
-    const app = createApp({ catalog, config, adminToken: 'x'.repeat(32), logger: createLogger('silent') }) as unknown as { router: { stack: Json[] } };
+    // Listing routes sends no request, so the metadata store is never called.
+    const app = createApp({
+      catalog, config, adminToken: 'x'.repeat(32), logger: createLogger('silent'), metadata: {} as MetadataStore, avatars: fileAvatarStorage(dir),
+    }) as unknown as { router: { stack: Json[] } };
     const found: { method: string; path: string }[] = [];
     const visit = (stack: Json[], prefix: string) => {
       for (const layer of stack) {

@@ -1,12 +1,19 @@
-// Starts the real API on a loopback port over a fresh embedded catalog, for tests.
+// Starts the real API on a loopback port over a fresh embedded catalog and a
+// fresh embedded metadata store (dynalite), both in a temporary data directory,
+// for tests.
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '@meridian/core/accounts/accounts-context';
+import { fileAvatarStorage } from '@meridian/core/accounts/avatar-storage';
+import { ensureFirstAdmin } from '@meridian/core/accounts/first-admin';
 import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
 import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import { loadConfig } from '@meridian/core/config/config';
 import { createLogger } from '@meridian/core/logging/logger';
+import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
+import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { createApp } from '../src/app.ts';
 
 export interface TestServer {
@@ -15,15 +22,26 @@ export interface TestServer {
   stac: string;
   adminToken: string;
   catalog: CatalogIndex;
+  metadata: MetadataStore;
+  dataDir: string;
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** The clock of the app and the store (epoch ms); default Date.now. */
+  clock?: Clock;
+}
+
+/** `env` adds to or overrides the test configuration; ADMIN_EMAIL/ADMIN_PASSWORD create the first admin as `npm start` does. */
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-test-'));
   const adminToken = 'test-admin-token-0123456789abcdef';
   const config = loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'silent', ...env });
+  const clock = options.clock ?? Date.now;
   const catalog = new SqliteCatalogIndex(join(dataDir, 'catalog.sqlite'));
-  const app = createApp({ catalog, config, adminToken, logger: createLogger('silent') });
+  const metadata = await openMetadataStore(config, { now: clock });
+  await ensureFirstAdmin({ store: metadata.store, clock }, config.accounts.firstAdmin);
+  const app = createApp({ catalog, config, adminToken, logger: createLogger('silent'), metadata: metadata.store, avatars: fileAvatarStorage(dataDir), clock });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -33,10 +51,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     stac: `${url}/stac`,
     adminToken,
     catalog,
+    metadata: metadata.store,
+    dataDir,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await catalog.close();
+      await metadata.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -40,3 +40,12 @@ export class ForbiddenError extends DomainError {
     super(403, 'Forbidden', message);
   }
 }
+
+/** Too many attempts (sign-in); the client may try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends DomainError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, 'TooManyRequests', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

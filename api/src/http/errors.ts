@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { DomainError } from '@meridian/core/errors';
+import { DomainError, TooManyRequestsError } from '@meridian/core/errors';
 
 /** The OGC API error body: `{ code, description }`. */
 export function errorBody(code: string, description: string) {
@@ -13,6 +13,7 @@ export const notFound: RequestHandler = (req, res) => {
 /** Maps domain errors to their status; anything else is a 500 that hides its details. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof DomainError) {
+    if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
     res.status(error.status).json(errorBody(error.code, error.message));
     return;
   }

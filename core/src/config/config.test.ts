@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -28,6 +28,8 @@ for (const [name, value] of [
   ['ADMIN_TOKEN', 'short'], ['CATALOG_BACKEND', 'mysql'], ['STAC_DEFAULT_LIMIT', '0'], ['STAC_MAX_LIMIT', '-5'],
   ['DYNAMODB_ENDPOINT', 'localhost:8000'], ['DYNAMODB_REGION', 'EU West'], ['DYNAMODB_TABLE_PREFIX', 'ab'],
   ['DYNAMODB_TABLE_PREFIX', 'my tables'], ['DYNAMODB_TABLE_PREFIX', 'x'.repeat(201)],
+  ['SESSION_TTL_HOURS', '0'], ['SESSION_TTL_HOURS', '1.5'], ['SESSION_TTL_HOURS', '8761'], ['SIGNIN_MAX_ATTEMPTS_PER_EMAIL', '0'],
+  ['SIGNIN_MAX_ATTEMPTS_PER_IP', 'many'], ['SIGNIN_WINDOW_MINUTES', '1441'], ['ADMIN_EMAIL', 'root'],
 ]) {
   test(`an invalid ${name} stops start-up naming the variable`, () => {
     assert.throws(() => loadConfig({ [name]: value }), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${name}=`));
@@ -61,6 +63,43 @@ test('the admin token is generated once, kept private, and reused', () => {
   assert.ok(token.length >= 32);
   assert.equal(resolveAdminToken(config), token);
   assert.equal(statSync(join(config.dataDir, 'admin-token')).mode & 0o777, 0o600);
+});
+
+test('accounts: sessions last 168 hours, sign-in is limited to 10 per email and 50 per address in 15 minutes, no admin is configured', () => {
+  assert.deepEqual(loadConfig({}).accounts, {
+    sessionTtlHours: 168, signInLimit: { perEmail: 10, perIp: 50, windowMinutes: 15 }, firstAdmin: undefined,
+  });
+  const tuned = loadConfig({ SESSION_TTL_HOURS: '2', SIGNIN_MAX_ATTEMPTS_PER_EMAIL: '3', SIGNIN_MAX_ATTEMPTS_PER_IP: '7', SIGNIN_WINDOW_MINUTES: '1' });
+  assert.deepEqual(tuned.accounts.signInLimit, { perEmail: 3, perIp: 7, windowMinutes: 1 });
+  assert.equal(tuned.accounts.sessionTtlHours, 2);
+});
+
+test('the first admin comes from ADMIN_EMAIL with ADMIN_PASSWORD or ADMIN_PASSWORD_FILE', () => {
+  assert.deepEqual(loadConfig({ ADMIN_EMAIL: ' root@example.org ', ADMIN_PASSWORD: 'twelve chars!' }).accounts.firstAdmin,
+    { id: 'admin', email: 'root@example.org', password: 'twelve chars!' });
+  const file = join(mkdtempSync(join(tmpdir(), 'meridian-config-')), 'admin-password');
+  writeFileSync(file, 'from a file, twelve+\n');
+  assert.deepEqual(loadConfig({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD_FILE: file, ADMIN_ID: 'root' }).accounts.firstAdmin,
+    { id: 'root', email: 'root@example.org', password: 'from a file, twelve+' });
+});
+
+test('a bad first-admin configuration stops start-up without ever quoting the password', () => {
+  const refuses = (env: Record<string, string>, pattern: RegExp) => assert.throws(() => loadConfig(env), (error: Error) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, pattern);
+    for (const value of [env.ADMIN_PASSWORD]) if (value) assert.ok(!error.message.includes(value), error.message);
+    return true;
+  });
+  refuses({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'short-pw' }, /^ADMIN_PASSWORD is invalid: expected a password of 12 to 1024 characters/);
+  refuses({ ADMIN_EMAIL: 'root@example.org' }, /ADMIN_PASSWORD or ADMIN_PASSWORD_FILE is required when ADMIN_EMAIL is set/);
+  refuses({ ADMIN_PASSWORD: 'long enough password' }, /^ADMIN_EMAIL is required/);
+  refuses({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'long enough password', ADMIN_PASSWORD_FILE: '/x' }, /both set/);
+  refuses({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD_FILE: '/nonexistent/admin-password' }, /^ADMIN_PASSWORD_FILE="\/nonexistent\/admin-password" is invalid: cannot read it \(ENOENT\)/);
+  const file = join(mkdtempSync(join(tmpdir(), 'meridian-config-')), 'short');
+  writeFileSync(file, 'secret-ish\n');
+  assert.throws(() => loadConfig({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD_FILE: file }), (error: Error) =>
+    /ADMIN_PASSWORD_FILE=.* is invalid: expected a file holding a password of 12 to 1024 characters/.test(error.message) && !error.message.includes('secret-ish'));
+  refuses({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'long enough password', ADMIN_ID: 'Root!' }, /^ADMIN_ID="Root!" is invalid/);
 });
 
 test('README documents every environment variable', () => {

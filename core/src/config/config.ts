@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { passwordProblem } from '../accounts/account-fields.ts';
+import { ACCOUNT_ID } from '../accounts/accounts.types.ts';
 
 export interface Config {
   host: string;
@@ -25,12 +27,27 @@ export interface Config {
      */
     credentials: 'aws' | 'local';
   };
+  accounts: {
+    /** How long a session lasts after sign-in. */
+    sessionTtlHours: number;
+    /** Sign-in attempts allowed per email and per client IP within one window. */
+    signInLimit: { perEmail: number; perIp: number; windowMinutes: number };
+    /** The first admin, created on an empty metadata store; undefined when not configured. */
+    firstAdmin: FirstAdminConfig | undefined;
+  };
   stac: {
     title: string;
     description: string;
     defaultLimit: number;
     maxLimit: number;
   };
+}
+
+export interface FirstAdminConfig {
+  id: string;
+  email: string;
+  /** From ADMIN_PASSWORD or the file ADMIN_PASSWORD_FILE names; never logged. */
+  password: string;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +82,10 @@ const httpUrl = (raw: string) => {
 
 /** DynamoDB table names allow letters, digits, `_`, `-` and `.`, 3 to 255 of them; the prefix leaves room for `-data-connections`. */
 const tablePrefix = (raw: string) => (/^[A-Za-z0-9_.-]{3,200}$/.test(raw) ? raw : undefined);
+const accountId = (raw: string) => (ACCOUNT_ID.test(raw) ? raw : undefined);
+const email = (raw: string) => (raw.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw.trim()) ? raw.trim() : undefined);
+/** The sign-up password rule. */
+const password = (raw: string) => (passwordProblem(raw) === undefined ? raw : undefined);
 const region = (raw: string) => (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw) && raw.length <= 40 ? raw : undefined);
 
 export const variables = {
@@ -79,6 +100,14 @@ export const variables = {
   dynamodbEndpoint: variable('DYNAMODB_ENDPOINT', undefined, 'the http(s) URL of a DynamoDB-compatible endpoint, e.g. http://127.0.0.1:8000', httpUrl),
   dynamodbRegion: variable('DYNAMODB_REGION', 'us-east-1', 'an AWS region name such as eu-west-1', region),
   dynamodbTablePrefix: variable('DYNAMODB_TABLE_PREFIX', 'meridian', '3 to 200 letters, digits, underscores, hyphens or dots (DynamoDB table-name characters)', tablePrefix),
+  sessionTtlHours: variable('SESSION_TTL_HOURS', '168', 'a number of hours from 1 to 8760', integer(1, 8760)),
+  signInMaxPerEmail: variable('SIGNIN_MAX_ATTEMPTS_PER_EMAIL', '10', 'an integer from 1 to 100000', integer(1, 100000)),
+  signInMaxPerIp: variable('SIGNIN_MAX_ATTEMPTS_PER_IP', '50', 'an integer from 1 to 1000000', integer(1, 1000000)),
+  signInWindowMinutes: variable('SIGNIN_WINDOW_MINUTES', '15', 'a number of minutes from 1 to 1440', integer(1, 1440)),
+  adminId: variable('ADMIN_ID', 'admin', '3 to 40 lowercase letters, digits and single hyphens (an account id)', accountId),
+  adminEmail: variable('ADMIN_EMAIL', undefined, 'an email address, e.g. admin@example.org', email),
+  adminPassword: variable('ADMIN_PASSWORD', undefined, 'a password of 12 to 1024 characters', password),
+  adminPasswordFile: variable('ADMIN_PASSWORD_FILE', undefined, 'the path of a readable file holding a password of 12 to 1024 characters', text),
   stacTitle: variable('STAC_TITLE', 'Meridian', 'a non-empty title for the STAC landing page', (raw) => raw.trim() || undefined),
   stacDescription: variable('STAC_DESCRIPTION', 'Open geospatial data, searchable through STAC.', 'a description for the STAC landing page', text),
   stacDefaultLimit: variable('STAC_DEFAULT_LIMIT', '10', 'an integer from 1 to 10000', integer(1, 10000)),
@@ -107,6 +136,40 @@ const isLoopback = (url: URL) => ['localhost', '[::1]'].includes(url.hostname) |
 /** Whether the AWS SDK's default chain has something explicit to go on (not instance metadata, which a laptop lacks). */
 const hasAwsCredentials = (env: Env) => Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
 
+/**
+ * The first admin: ADMIN_EMAIL with ADMIN_PASSWORD or ADMIN_PASSWORD_FILE (whose
+ * content, less one trailing newline, is the password). Error messages never
+ * quote a password.
+ */
+function firstAdmin(env: Env): FirstAdminConfig | undefined {
+  const adminEmail = read(env, variables.adminEmail);
+  const given = (v: Variable<unknown>) => env[v.name] !== undefined && env[v.name] !== '';
+  if (given(variables.adminPassword) && given(variables.adminPasswordFile)) {
+    throw new ConfigError('ADMIN_PASSWORD and ADMIN_PASSWORD_FILE are both set: expected one of them');
+  }
+  let adminPassword: string | undefined;
+  if (given(variables.adminPassword)) {
+    adminPassword = password(env.ADMIN_PASSWORD as string);
+    if (adminPassword === undefined) throw new ConfigError(`ADMIN_PASSWORD is invalid: expected ${variables.adminPassword.expects}`);
+  } else if (given(variables.adminPasswordFile)) {
+    const file = env.ADMIN_PASSWORD_FILE as string;
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`ADMIN_PASSWORD_FILE=${JSON.stringify(file)} is invalid: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    adminPassword = password(content.replace(/\r?\n$/, ''));
+    if (adminPassword === undefined) {
+      throw new ConfigError(`ADMIN_PASSWORD_FILE=${JSON.stringify(file)} is invalid: expected a file holding a password of 12 to 1024 characters`);
+    }
+  }
+  if (adminEmail === undefined && adminPassword === undefined) return undefined;
+  if (adminEmail === undefined) throw new ConfigError('ADMIN_EMAIL is required when ADMIN_PASSWORD or ADMIN_PASSWORD_FILE is set: expected an email address');
+  if (adminPassword === undefined) throw new ConfigError('ADMIN_PASSWORD or ADMIN_PASSWORD_FILE is required when ADMIN_EMAIL is set');
+  return { id: required(env, variables.adminId), email: adminEmail, password: adminPassword };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const defaultLimit = required(env, variables.stacDefaultLimit);
   const maxLimit = required(env, variables.stacMaxLimit);
@@ -127,6 +190,15 @@ export function loadConfig(env: Env = process.env): Config {
       region: required(env, variables.dynamodbRegion),
       tablePrefix: required(env, variables.dynamodbTablePrefix),
       credentials: dynamodbEndpoint === undefined || (isLoopback(dynamodbEndpoint) && !hasAwsCredentials(env)) ? 'local' : 'aws',
+    },
+    accounts: {
+      sessionTtlHours: required(env, variables.sessionTtlHours),
+      signInLimit: {
+        perEmail: required(env, variables.signInMaxPerEmail),
+        perIp: required(env, variables.signInMaxPerIp),
+        windowMinutes: required(env, variables.signInWindowMinutes),
+      },
+      firstAdmin: firstAdmin(env),
     },
     stac: {
       title: required(env, variables.stacTitle),

@@ -268,6 +268,29 @@ export function metadataStoreContract(name: string, open: Open): void {
         });
       });
 
+      test('delete removes the account, frees its email and forgets its password; stale or missing ones are refused', async () => {
+        await withStore(open, async (store) => {
+          await store.createAccount(account('ada', { email: 'Ada@example.org' }));
+          await store.setPasswordHash('ada', 'hash');
+          await store.updateAccount(account('ada', { email: 'Ada@example.org', updatedAt: T1 }), T0);
+          await assert.rejects(store.deleteAccount('ada', T0), ConflictError, 'a stale copy does not delete');
+          assert.equal((await store.getAccount('ada'))?.id, 'ada');
+          await store.deleteAccount('ada', T1);
+          assert.equal(await store.getAccount('ada'), undefined);
+          assert.equal(await store.getAccountByEmail('ada@example.org'), undefined);
+          assert.equal(await store.getPasswordHash('ada'), undefined);
+          assert.equal(await store.hasAccounts(), false);
+          await assert.rejects(store.deleteAccount('ada', T1), NotFoundError);
+          // The id and the email are free again.
+          await store.createAccount(account('ada', { email: 'other@example.org' }));
+          await store.createAccount(account('grace', { email: 'ada@example.org' }));
+          assert.equal((await store.getAccountByEmail('ADA@example.org'))?.id, 'grace');
+          await store.createAccount(organization('society'));
+          await store.deleteAccount('society', T0);
+          assert.equal(await store.getAccount('society'), undefined);
+        });
+      });
+
       test('listing pages through every account once; bad limits and malformed cursors are ValidationErrors', async () => {
         await withStore(open, async (store) => {
           const ids = Array.from({ length: 7 }, (_, i) => `account-${i}`);

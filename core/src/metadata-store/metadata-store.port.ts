@@ -43,6 +43,13 @@ export interface MetadataStore {
   getAccountByEmail(email: string): Promise<Account | undefined>;
   /** Replaces the account if its stored updatedAt equals `expectedUpdatedAt`; a changed email must be free (ConflictError). */
   updateAccount(account: Account, expectedUpdatedAt: string): Promise<void>;
+  /**
+   * Deletes the account if its stored updatedAt equals `expectedUpdatedAt`
+   * (ConflictError when it changed, NotFoundError when absent), and with it its
+   * email claim and password hash. Memberships, repositories and sessions that
+   * name it are the caller's business.
+   */
+  deleteAccount(id: string, expectedUpdatedAt: string): Promise<void>;
   listAccounts(options: ListOptions): Promise<ListPage<Account>>;
   /** Any account exists at all (the first admin is created on an empty store). */
   hasAccounts(): Promise<boolean>;

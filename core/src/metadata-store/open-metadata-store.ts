@@ -12,7 +12,8 @@ export interface OpenedMetadataStore {
   close(): Promise<void>;
 }
 
-export async function openMetadataStore(config: Pick<Config, 'dataDir' | 'metadataStore'>): Promise<OpenedMetadataStore> {
+/** `now`: the store's clock in epoch milliseconds (session expiry, attempt windows); tests move it. */
+export async function openMetadataStore(config: Pick<Config, 'dataDir' | 'metadataStore'>, options: { now?: () => number } = {}): Promise<OpenedMetadataStore> {
   const { endpoint, region, tablePrefix, credentials } = config.metadataStore;
   const embedded = endpoint === undefined ? await startEmbeddedDynamoDb({ dataDir: config.dataDir }) : undefined;
   const store = new DynamoDbMetadataStore({
@@ -20,6 +21,7 @@ export async function openMetadataStore(config: Pick<Config, 'dataDir' | 'metada
     region,
     credentials: credentials === 'local' ? LOCAL_CREDENTIALS : undefined,
     tablePrefix,
+    now: options.now,
   });
   const close = async () => {
     try {

@@ -202,6 +202,44 @@ export class DynamoDbMetadataStore implements MetadataStore {
     }
   }
 
+  // The account goes first (conditional on updatedAt), then its email claim
+  // (conditional on still naming it) and its password hash. Should either of those
+  // fail, the claim is found abandoned later (see claimEmail) and the hash is
+  // unreachable until an account with this id is created again, which sets a new one.
+  async deleteAccount(id: string, expectedUpdatedAt: string): Promise<void> {
+    let deleted: Item | undefined;
+    try {
+      const result = await this.doc.send(new DeleteCommand({
+        TableName: this.tables.accounts,
+        Key: { id },
+        ConditionExpression: 'attribute_exists(#id) AND #updatedAt = :expected',
+        ExpressionAttributeNames: { '#id': 'id', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
+        ReturnValues: 'ALL_OLD',
+      }));
+      deleted = result.Attributes;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (!(await this.getAccount(id))) throw new NotFoundError(`account ${id} does not exist`);
+      throw this.stale(`account ${id}`);
+    }
+    const email = typeof deleted?.email === 'string' ? normalizeEmail(deleted.email) : undefined;
+    if (email !== undefined) {
+      try {
+        await this.doc.send(new DeleteCommand({
+          TableName: this.tables.emails,
+          Key: { email },
+          ConditionExpression: '#accountId = :accountId',
+          ExpressionAttributeNames: { '#accountId': 'accountId' },
+          ExpressionAttributeValues: { ':accountId': id },
+        }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    await this.doc.send(new DeleteCommand({ TableName: this.tables.credentials, Key: { accountId: id } }));
+  }
+
   async listAccounts(options: ListOptions): Promise<ListPage<Account>> {
     return this.scan<Account>('accounts', ['id'], options);
   }

@@ -1,0 +1,34 @@
+import type { Request } from 'express';
+import type { Clock } from '@meridian/core/accounts/accounts-context';
+import type { AccountView } from '@meridian/core/accounts/account-views';
+import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
+import type { SessionSettings } from '@meridian/core/accounts/sessions.service';
+import type { Config } from '@meridian/core/config/config';
+import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
+import { baseUrl } from '../http/base-url.ts';
+
+/** What the management API's account routes receive. */
+export interface AccountsApiDeps {
+  config: Config;
+  metadata: MetadataStore;
+  avatars: AvatarStorage;
+  clock: Clock;
+}
+
+export const coreDeps = (deps: AccountsApiDeps) => ({ store: deps.metadata, clock: deps.clock, avatars: deps.avatars });
+
+export function sessionSettings(config: Config): SessionSettings {
+  const { sessionTtlHours, signInLimit } = config.accounts;
+  return {
+    ttlMs: sessionTtlHours * 3_600_000,
+    limit: { perEmail: signInLimit.perEmail, perIp: signInLimit.perIp, windowSeconds: signInLimit.windowMinutes * 60 },
+  };
+}
+
+export const accountPath = (id: string) => `/api/v1/accounts/${id}`;
+
+/** An account as JSON: its view, with the avatar as a URL. */
+export function accountJson(req: Request, deps: AccountsApiDeps, view: AccountView) {
+  const { hasAvatar, ...rest } = view;
+  return hasAvatar ? { ...rest, avatarUrl: `${baseUrl(req, deps.config.publicUrl)}${accountPath(view.id)}/avatar` } : rest;
+}
