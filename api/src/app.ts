@@ -7,6 +7,7 @@ import type { Clock } from '@meridian/core/accounts/accounts-context';
 import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import type { Logger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
+import { authenticate } from './accounts/authentication.ts';
 import { managementApi } from './accounts/management-api.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { aggregationRoutes } from './stac/aggregation.routes.ts';
@@ -42,9 +43,12 @@ export function createApp(deps: AppDeps): Express {
     },
   }));
 
+  const accounts = { config: deps.config, metadata: deps.metadata, avatars: deps.avatars, clock: deps.clock ?? Date.now, catalog: deps.catalog };
   const stac = express.Router();
   // STAC APIs are read from browsers on other origins (STAC Browser, notebooks).
   stac.use(cors({ exposedHeaders: ['Location', 'X-Request-Id'] }));
+  // Signed-in callers see what the access rule lets them; everyone else what is public.
+  stac.use(authenticate(accounts));
   stac.use(landingRoutes(deps));
   stac.use(transactionRoutes(deps));
   stac.use(express.json({ limit: '1mb', type: ['application/json', 'application/geo+json'] }));
@@ -53,7 +57,7 @@ export function createApp(deps: AppDeps): Express {
   stac.use(aggregationRoutes(deps));
   app.use('/stac', stac);
 
-  app.use('/api/v1', managementApi({ config: deps.config, metadata: deps.metadata, avatars: deps.avatars, clock: deps.clock ?? Date.now }));
+  app.use('/api/v1', managementApi(accounts));
 
   app.get('/', (_req, res) => res.redirect('/stac/'));
   app.use(notFound);

@@ -5,6 +5,8 @@ import { fileAvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import { ensureFirstAdmin } from '@meridian/core/accounts/first-admin';
 import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
 import { ConfigError, loadConfig, resolveAdminToken, adminTokenFile, type Config } from '@meridian/core/config/config';
+import { secretKeyOf } from '@meridian/core/crypto/secret-key';
+import { ensureDefaultDataConnection } from '@meridian/core/data-connections/default-connection';
 import { createLogger } from '@meridian/core/logging/logger';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { createApp } from './app.ts';
@@ -42,6 +44,16 @@ async function start(): Promise<void> {
     logger.info({ account: config.accounts.firstAdmin?.id, email: config.accounts.firstAdmin?.email }, 'created the first admin account');
   } else if (firstAdmin === 'none') {
     logger.warn('no admin account exists and none is configured: set ADMIN_EMAIL and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) and restart to create one');
+  }
+  // The key that seals stored secrets, generated into DATA_DIR on first start; and on
+  // a fresh embedded store the `local` data connection, so repositories can be created at once.
+  try {
+    secretKeyOf(config);
+    if (firstAdmin !== 'not-empty' && config.metadataStore.endpoint === undefined) await ensureDefaultDataConnection({ store: metadata.store, clock }, config.dataDir);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot prepare the secret key or the default data connection');
+    await metadata.close();
+    process.exit(1);
   }
   const catalog = new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
   const adminToken = resolveAdminToken(config);

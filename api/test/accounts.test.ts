@@ -2,99 +2,12 @@
 // own embedded metadata store. Cookies are handled by hand, as a browser would.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { assertNoSecrets, assertStatus, Browser, PASSWORD, type Json } from './http-client.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
-type Json = any;
-
-const PASSWORD = 'a long enough password';
 const ADMIN = { email: 'root@example.org', password: 'the admin password' };
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 7)]);
 const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), Buffer.alloc(64, 9)]);
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Json;
-  text: string;
-}
-
-let clients = 0;
-
-/** A browser: keeps the session cookie it is given and sends it back; remembers the CSRF token; has its own client address. */
-class Browser {
-  cookie: string | undefined;
-  csrfToken: string | undefined;
-  readonly ip = `198.51.100.${++clients}`;
-  lastSetCookie: string[] = [];
-  readonly base: string;
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async request(method: string, path: string, options: { json?: unknown; body?: Buffer; type?: string; csrf?: string | false } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { 'x-forwarded-for': this.ip };
-    if (this.cookie) headers.cookie = this.cookie;
-    const csrf = options.csrf === undefined ? this.csrfToken : options.csrf;
-    if (csrf) headers['x-csrf-token'] = csrf;
-    let body: Buffer | string | undefined;
-    if (options.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.json);
-    } else if (options.body) {
-      headers['content-type'] = options.type ?? 'application/octet-stream';
-      body = options.body;
-    }
-    const response = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    this.lastSetCookie = response.headers.getSetCookie();
-    for (const line of this.lastSetCookie) {
-      const [pair] = line.split(';');
-      const [name, value] = pair.split('=');
-      if (name !== 'meridian_session') continue;
-      const expired = /Expires=Thu, 01 Jan 1970/i.test(line) || value === '';
-      this.cookie = expired ? undefined : pair;
-    }
-    const type = response.headers.get('content-type') ?? '';
-    const raw = Buffer.from(await response.arrayBuffer());
-    const text = type.startsWith('image/') ? '' : raw.toString('utf8');
-    const parsed = type.includes('json') && text ? JSON.parse(text) : type.startsWith('image/') ? raw : undefined;
-    return { status: response.status, headers: response.headers, body: parsed, text };
-  }
-
-  get = (path: string) => this.request('GET', path);
-  post = (path: string, json: unknown, csrf?: string | false) => this.request('POST', path, { json, csrf });
-  patch = (path: string, json: unknown, csrf?: string | false) => this.request('PATCH', path, { json, csrf });
-
-  async signUp(id: string, overrides: Record<string, unknown> = {}): Promise<Reply> {
-    return this.post('/api/v1/accounts', { id, email: `${id}@example.org`, password: PASSWORD, name: `Person ${id}`, ...overrides });
-  }
-
-  async signIn(email: string, password = PASSWORD): Promise<Reply> {
-    const reply = await this.post('/api/v1/session', { email, password });
-    if (reply.status === 201) this.csrfToken = reply.body.csrfToken;
-    return reply;
-  }
-
-  /** Signs up `id` and signs in as it. */
-  async as(id: string): Promise<this> {
-    assertStatus(await this.signUp(id), 201);
-    assertStatus(await this.signIn(`${id}@example.org`), 201);
-    return this;
-  }
-}
-
-function assertStatus(reply: Reply, status: number, description?: RegExp): void {
-  assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`);
-  if (status >= 400) {
-    assert.deepEqual(Object.keys(reply.body ?? {}).sort(), ['code', 'description'], 'errors are { code, description }');
-    if (description) assert.match(reply.body.description, description);
-  }
-}
-
-/** Nothing a response says may carry a password hash, a session secret or a password. */
-function assertNoSecrets(reply: Reply, secrets: string[] = []): void {
-  assert.doesNotMatch(reply.text, /argon2|idHash|passwordHash/);
-  for (const secret of secrets) assert.ok(!reply.text.includes(secret), 'a secret is in the response');
-}
 
 let server: TestServer;
 const browser = () => new Browser(server.url);

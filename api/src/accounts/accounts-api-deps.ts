@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Clock } from '@meridian/core/accounts/accounts-context';
 import type { AccountView } from '@meridian/core/accounts/account-views';
 import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
+import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import type { SessionSettings } from '@meridian/core/accounts/sessions.service';
 import type { Config } from '@meridian/core/config/config';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
@@ -13,6 +14,8 @@ export interface AccountsApiDeps {
   metadata: MetadataStore;
   avatars: AvatarStorage;
   clock: Clock;
+  /** The catalog index: every repository is a STAC collection in it. */
+  catalog: CatalogIndex;
 }
 
 export const coreDeps = (deps: AccountsApiDeps) => ({ store: deps.metadata, clock: deps.clock, avatars: deps.avatars });

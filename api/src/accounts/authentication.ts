@@ -1,35 +1,52 @@
-// Who is calling: resolved once per request of the management API, then asked
-// for with callerOf / requireSignedIn.
+// Who is calling: resolved once per request of the management API (and of the
+// STAC API), then asked for with callerOf / requireSignedIn.
 //
-// Today a request proves who it is with the session cookie of a signed-in
-// browser. Cookies ride along on every request the browser makes, including
-// ones another site triggers, so every unsafe request (POST, PUT, PATCH, DELETE)
-// that a session cookie authenticates must also carry that session's CSRF token
-// in an X-CSRF-Token header — a value only Meridian's own pages can read — or it
-// is refused with 403 before any route sees it.
+// Browsers prove who they are with the session cookie of a signed-in person.
+// Cookies ride along on every request the browser makes, including ones another
+// site triggers, so every unsafe request (POST, PUT, PATCH, DELETE) that a
+// session cookie authenticates must also carry that session's CSRF token in an
+// X-CSRF-Token header — a value only Meridian's own pages can read — or it is
+// refused with 403 before any route sees it.
 //
-// Extension point: programs will authenticate with API keys in the Authorization
-// header. That authenticator goes first in `authenticate` below and, when a key
-// is presented, decides alone (no cookie is consulted); such requests need no
-// CSRF token, because browsers never add that header on their own. Its result is
-// an Authentication with method 'api-key' and the caller callerFor builds from the key.
+// Programs use API keys instead: `Authorization: Bearer <accessKeyId>.<secret>`
+// (core/src/api-keys/api-key-format.ts). That authenticator goes first and, when
+// the bearer value has the API-key form, decides alone: no cookie is consulted,
+// and a key that does not verify (unknown, wrong secret, revoked, expired, its
+// account disabled) is a 401 at once, never a quiet fall back to anonymous. Such
+// requests need no CSRF token, because browsers never add that header on their
+// own. A bearer value of any other form (the STAC API's admin token) is left
+// alone for the routes that expect it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ANONYMOUS, loadCaller, type Caller } from '@meridian/core/accounts/account-access';
-import type { Account } from '@meridian/core/accounts/accounts.types';
+import type { Account, ApiKey } from '@meridian/core/accounts/accounts.types';
 import { resolveSession } from '@meridian/core/accounts/sessions.service';
+import { authenticateApiKey } from '@meridian/core/api-keys/api-key-auth';
+import { parseApiKeyToken } from '@meridian/core/api-keys/api-key-format';
 import { ForbiddenError, UnauthorizedError } from '@meridian/core/errors';
 import type { Session } from '@meridian/core/metadata-store/metadata-store.port';
+import { secretDeps } from '../http/secret-deps.ts';
 import { coreDeps, type AccountsApiDeps } from './accounts-api-deps.ts';
 import { clearSessionCookie, readSessionCookie } from './session-cookie.ts';
 
-export interface Authentication {
+export interface SessionAuthentication {
   method: 'session';
   account: Account;
   session: Session;
   /** The access rule's view of the caller: the account and its memberships. */
   caller: Caller;
 }
+
+export interface ApiKeyAuthentication {
+  method: 'api-key';
+  account: Account;
+  /** The key that authenticated the request (its sealed secret included: never return it). */
+  apiKey: ApiKey;
+  /** The account and its memberships, limited to the key's repository when it is scoped to one. */
+  caller: Caller;
+}
+
+export type Authentication = SessionAuthentication | ApiKeyAuthentication;
 
 export const CSRF_HEADER = 'X-CSRF-Token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -40,8 +57,36 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 /** Constant-time whatever the lengths: both sides are hashed first. */
 const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
 
+/** The bearer value of the Authorization header, if it has one. */
+function bearerToken(req: Request): string | undefined {
+  const match = /^Bearer +(\S+) *$/i.exec(req.get('authorization') ?? '');
+  return match?.[1];
+}
+
+const INVALID_KEY: Record<string, string> = {
+  revoked: 'this API key has been revoked',
+  expired: 'this API key has expired',
+  account: 'the account of this API key is disabled',
+};
+
 export function authenticate(deps: AccountsApiDeps): RequestHandler {
+  const keys = secretDeps(deps);
   return async (req, res, next) => {
+    const token = bearerToken(req);
+    if (token !== undefined && parseApiKeyToken(token)) {
+      const check = await authenticateApiKey(keys, token);
+      if (!check.ok) {
+        if (check.problem === 'unreadable') {
+          req.log?.warn({ accessKeyId: parseApiKeyToken(token)?.accessKeyId }, 'an API key\'s secret cannot be opened with the server\'s secret key (SECRET_KEY changed, or DATA_DIR/secret-key replaced?)');
+        }
+        res.set('WWW-Authenticate', 'Bearer realm="meridian", error="invalid_token"');
+        throw new UnauthorizedError(INVALID_KEY[check.problem] ?? 'the API key is not valid: no key has this access key id and secret');
+      }
+      const caller = await loadCaller(deps.metadata, check.account, check.key);
+      authentications.set(req, { method: 'api-key', account: check.account, apiKey: check.key, caller });
+      next();
+      return;
+    }
     const secret = readSessionCookie(req);
     if (secret !== undefined) {
       const signedIn = await resolveSession(coreDeps(deps), secret);
@@ -68,6 +113,6 @@ export const callerOf = (req: Request): Caller => authentications.get(req)?.call
 
 export function requireSignedIn(req: Request): Authentication {
   const authentication = authentications.get(req);
-  if (!authentication) throw new UnauthorizedError('sign in first: POST /api/v1/session with your email and password');
+  if (!authentication) throw new UnauthorizedError('sign in first: POST /api/v1/session with your email and password, or send an API key as Authorization: Bearer <accessKeyId>.<secret>');
   return authentication;
 }

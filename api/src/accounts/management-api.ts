@@ -2,11 +2,14 @@
 // out, errors as { code, description }. Same-origin only (no CORS): the web app
 // and programs call it, other sites' pages do not.
 import express, { Router } from 'express';
+import { apiKeysRoutes } from '../api-keys/api-keys.routes.ts';
+import { dataConnectionsRoutes } from '../data-connections/data-connections.routes.ts';
 import type { AccountsApiDeps } from './accounts-api-deps.ts';
 import { accountsRoutes, signUpRoutes } from './accounts.routes.ts';
 import { authenticate } from './authentication.ts';
 import { avatarRoutes } from './avatar.routes.ts';
 import { organizationsRoutes } from './organizations.routes.ts';
+import { repositoriesApi } from '../repositories/repositories-api.ts';
 import { sessionRoutes, signInRoutes } from './session.routes.ts';
 
 export function managementApi(deps: AccountsApiDeps): Router {
@@ -25,5 +28,7 @@ export function managementApi(deps: AccountsApiDeps): Router {
   api.use(sessionRoutes(deps));
   api.use(accountsRoutes(deps));
   api.use(organizationsRoutes(deps));
+  api.use(repositoriesApi(deps));
+  api.use(apiKeysRoutes(deps), dataConnectionsRoutes(deps));
   return api;
 }

@@ -3,6 +3,7 @@ import express, { Router, type Request } from 'express';
 import { callerFor } from '@meridian/core/access/access-rule';
 import { accountView } from '@meridian/core/accounts/account-views';
 import { endSession, signIn, signOut, type SignedIn } from '@meridian/core/accounts/sessions.service';
+import { apiKeyView } from '@meridian/core/api-keys/api-keys.service';
 import { accountJson, coreDeps, sessionSettings, type AccountsApiDeps } from './accounts-api-deps.ts';
 import { authenticationOf, requireSignedIn } from './authentication.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
@@ -31,11 +32,17 @@ export function sessionRoutes(deps: AccountsApiDeps): Router {
   const router = Router();
   router.get('/session', (req, res) => {
     const authentication = requireSignedIn(req);
+    if (authentication.method === 'api-key') {
+      // A program asking who it is: the key's account and the key, no session.
+      const { account, apiKey, caller } = authentication;
+      res.json({ account: accountJson(req, deps, accountView(account, caller)), apiKey: apiKeyView(apiKey, deps.clock()) });
+      return;
+    }
     res.json(sessionJson(req, deps, authentication, authentication.caller));
   });
   router.delete('/session', async (req, res) => {
     const authentication = authenticationOf(req);
-    if (authentication) await signOut(coreDeps(deps), authentication.session);
+    if (authentication?.method === 'session') await signOut(coreDeps(deps), authentication.session);
     clearSessionCookie(req, res, deps.config);
     res.status(204).end();
   });

@@ -4,7 +4,7 @@ import type { AggregationRequest } from '@meridian/core/catalog-index/catalog-in
 import { ValidationError } from '@meridian/core/errors';
 import { parseItemSearch, type SearchMethod } from '@meridian/core/stac/search/search-request';
 import { JSON_TYPE } from './links.ts';
-import { linksFor, pathParam, requestUrl, requireCollection, type StacDeps } from './stac-context.ts';
+import { linksFor, pathParam, requestUrl, requireReadableCollection, visibilityOf, type StacDeps } from './stac-context.ts';
 
 const INTERVALS = new Set(['year', 'month', 'day']);
 
@@ -38,12 +38,13 @@ export function aggregationRoutes(deps: StacDeps): Router {
 
   async function aggregate(req: Request, res: Response, method: SearchMethod) {
     const collectionId = req.params.collectionId === undefined ? undefined : pathParam(req, 'collectionId');
-    if (collectionId !== undefined) await requireCollection(deps, collectionId);
+    if (collectionId !== undefined) await requireReadableCollection(req, deps, collectionId);
     const input = (method === 'GET' ? req.query : req.body) as Record<string, unknown>;
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('the request body must be a JSON object');
     const { aggregations: _names, datetime_frequency_interval: _i, centroid_geotile_grid_frequency_precision: _p, ...searchParams } = input;
     const { search } = parseItemSearch(searchParams, method, deps.config.stac);
     if (collectionId !== undefined) search.collections = [collectionId];
+    else search.visibility = visibilityOf(req);
     const wanted = requests(input);
     const available = new Set((await deps.catalog.aggregations(collectionId)).map((a) => a.name));
     const unknown = wanted.filter((r) => !available.has(r.name)).map((r) => r.name);
@@ -58,7 +59,7 @@ export function aggregationRoutes(deps: StacDeps): Router {
 
   async function describe(req: Request, res: Response) {
     const collectionId = req.params.collectionId === undefined ? undefined : pathParam(req, 'collectionId');
-    if (collectionId !== undefined) await requireCollection(deps, collectionId);
+    if (collectionId !== undefined) await requireReadableCollection(req, deps, collectionId);
     const links = linksFor(req, deps);
     res.type(JSON_TYPE).json({
       aggregations: await deps.catalog.aggregations(collectionId),

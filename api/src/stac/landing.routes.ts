@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { CONFORMANCE } from './conformance.ts';
 import { GEOJSON, JSON_TYPE, OPENAPI_JSON, REL_QUERYABLES, REL_SORTABLES, SCHEMA_JSON } from './links.ts';
 import { openApiDocument } from './openapi.ts';
-import { linksFor, type StacDeps } from './stac-context.ts';
+import { linksFor, visibilityOf, type StacDeps } from './stac-context.ts';
 
 const CHILD_LINKS_MAX = 1000;
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -25,7 +25,7 @@ export function landingRoutes(deps: StacDeps): Router {
   router.get('/', async (req, res) => {
     const links = linksFor(req, deps);
     const root = links.root;
-    const collections = await deps.catalog.searchCollections({ sortby: [{ field: 'id', direction: 'asc' }], limit: CHILD_LINKS_MAX });
+    const collections = await deps.catalog.searchCollections({ sortby: [{ field: 'id', direction: 'asc' }], limit: CHILD_LINKS_MAX, visibility: visibilityOf(req) });
     res.type(JSON_TYPE).json({
       type: 'Catalog',
       stac_version: '1.0.0',

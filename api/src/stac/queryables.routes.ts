@@ -3,7 +3,7 @@
 import { Router, type Request } from 'express';
 import type { Queryables } from '@meridian/core/catalog-index/catalog-index.port';
 import { SCHEMA_JSON } from './links.ts';
-import { pathParam, requestUrl, requireCollection, type StacDeps } from './stac-context.ts';
+import { pathParam, requestUrl, requireReadableCollection, type StacDeps } from './stac-context.ts';
 
 const CORE_QUERYABLES = {
   id: { title: 'Item ID', type: 'string' },
@@ -23,7 +23,7 @@ export function queryablesRoutes(deps: StacDeps): Router {
 
   async function derived(req: Request): Promise<{ scope: string; queryables: Queryables }> {
     const collectionId = req.params.collectionId === undefined ? undefined : pathParam(req, 'collectionId');
-    if (collectionId !== undefined) await requireCollection(deps, collectionId);
+    if (collectionId !== undefined) await requireReadableCollection(req, deps, collectionId);
     return { scope: collectionId === undefined ? 'all collections' : `collection ${collectionId}`, queryables: await deps.catalog.queryables(collectionId) };
   }
 

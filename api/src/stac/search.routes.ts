@@ -6,7 +6,7 @@ import { applyFields } from '@meridian/core/stac/search/fields';
 import { parseCollectionSearch, parseItemSearch, type SearchMethod } from '@meridian/core/stac/search/search-request';
 import type { StacLink } from '@meridian/core/stac/stac-types';
 import { GEOJSON, JSON_TYPE } from './links.ts';
-import { linksFor, pathParam, requestUrl, requireCollection, type StacDeps } from './stac-context.ts';
+import { linksFor, pathParam, requestUrl, requireReadableCollection, visibilityOf, type StacDeps } from './stac-context.ts';
 
 function params(req: Request, method: SearchMethod): Record<string, unknown> {
   if (method === 'GET') return req.query as Record<string, unknown>;
@@ -39,9 +39,12 @@ export function searchRoutes(deps: StacDeps): Router {
 
   async function searchItems(req: Request, res: Response, method: SearchMethod, collectionId?: string) {
     const input = params(req, method);
-    if (collectionId !== undefined) await requireCollection(deps, collectionId);
+    if (collectionId !== undefined) await requireReadableCollection(req, deps, collectionId);
     const { search, fields } = parseItemSearch(input, method, limits);
+    // A collection read by its id needs only the read check above; search across
+    // collections finds what the caller may list.
     if (collectionId !== undefined) search.collections = [collectionId];
+    else search.visibility = visibilityOf(req);
     const page = await deps.catalog.searchItems(search);
     const links = linksFor(req, deps);
     const self = requestUrl(req, deps).href;
@@ -68,7 +71,7 @@ export function searchRoutes(deps: StacDeps): Router {
 
   router.get('/collections/:collectionId/items/:itemId', async (req, res) => {
     const ref = { collection: pathParam(req, 'collectionId'), id: pathParam(req, 'itemId') };
-    await requireCollection(deps, ref.collection);
+    await requireReadableCollection(req, deps, ref.collection);
     const item = await deps.catalog.getItem(ref);
     if (!item) throw new NotFoundError(`item "${ref.id}" does not exist in collection "${ref.collection}"`);
     res.type(GEOJSON).json(linksFor(req, deps).item(item));
@@ -76,7 +79,7 @@ export function searchRoutes(deps: StacDeps): Router {
 
   async function searchCollections(req: Request, res: Response, method: SearchMethod) {
     const { search, fields } = parseCollectionSearch(params(req, method), method, limits);
-    const page = await deps.catalog.searchCollections(search);
+    const page = await deps.catalog.searchCollections({ ...search, visibility: visibilityOf(req) });
     const links = linksFor(req, deps);
     res.type(JSON_TYPE).json({
       collections: page.features.map((collection) => applyFields(links.collection(collection), fields)),
@@ -94,7 +97,7 @@ export function searchRoutes(deps: StacDeps): Router {
   router.get('/collections', (req, res) => searchCollections(req, res, 'GET'));
 
   router.get('/collections/:collectionId', async (req, res) => {
-    const collection = await requireCollection(deps, pathParam(req, 'collectionId'));
+    const collection = await requireReadableCollection(req, deps, pathParam(req, 'collectionId'));
     res.type(JSON_TYPE).json(linksFor(req, deps).collection(collection));
   });
 

@@ -3,12 +3,16 @@
 // may do what to which account; nothing here adds a rule of its own.
 import { ANONYMOUS, assertAllowed, callerFor, decide, type Caller } from '../access/access-rule.ts';
 import type { MetadataStore } from '../metadata-store/metadata-store.port.ts';
-import type { Account } from './accounts.types.ts';
+import type { Account, ApiKey } from './accounts.types.ts';
 
 export { ANONYMOUS, type Caller };
 
-/** The access rule's caller for a signed-in account: the account with every membership it holds. */
-export async function loadCaller(store: MetadataStore, account: Account): Promise<Caller> {
+/**
+ * The access rule's caller for a signed-in account: the account with every
+ * membership it holds, limited as `apiKey` says when an API key (already
+ * verified) authenticated the request.
+ */
+export async function loadCaller(store: MetadataStore, account: Account, apiKey?: Pick<ApiKey, 'accountId' | 'repository'>): Promise<Caller> {
   if (account.disabled) return ANONYMOUS;
   const memberships = [];
   let cursor: string | undefined;
@@ -17,7 +21,7 @@ export async function loadCaller(store: MetadataStore, account: Account): Promis
     memberships.push(...page.items);
     cursor = page.next;
   } while (cursor);
-  return callerFor(account, memberships);
+  return callerFor(account, memberships, apiKey);
 }
 
 export const callerAccountId = (caller: Caller): string | undefined => (caller.kind === 'account' ? caller.accountId : undefined);

@@ -16,11 +16,11 @@ export const LIMITS = {
 } as const;
 
 /** C0/C1 control characters other than tab, newline and carriage return. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+export const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** A conservative email shape: something@domain.tld, no spaces; the address is proven by use, not by regex. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const characters = (value: string) => [...value].length;
+export const characters = (value: string) => [...value].length;
 
 export function requireString(field: string, value: unknown): string {
   if (value === undefined) throw new ValidationError(`${field} is required`);
@@ -63,7 +63,7 @@ export function checkPassword(value: unknown, context: { id?: string; email?: st
 }
 
 /** A single-line or multi-line text field: trimmed, no control characters, at most `max` characters. */
-function checkText(field: string, value: unknown, max: number, options: { multiline?: boolean; allowEmpty?: boolean } = {}): string {
+export function checkText(field: string, value: unknown, max: number, options: { multiline?: boolean; allowEmpty?: boolean } = {}): string {
   const text = requireString(field, value).trim();
   if (!options.allowEmpty && text.length === 0) throw new ValidationError(`${field} must not be empty`);
   if (characters(text) > max) throw new ValidationError(`${field} is too long: at most ${max} characters, got ${characters(text)}`);

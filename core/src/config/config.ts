@@ -14,6 +14,8 @@ export interface Config {
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminToken: string | undefined;
+  /** SECRET_KEY: 32 bytes that encrypt stored secrets; undefined = generated into DATA_DIR/secret-key (crypto/secret-key.ts). Never logged. */
+  secretKey: Buffer | undefined;
   catalogBackend: 'sqlite';
   metadataStore: {
     /** A DynamoDB-compatible endpoint; undefined = the embedded one (dynalite) under DATA_DIR/metadata. */
@@ -59,10 +61,12 @@ interface Variable<T> {
   default: string | undefined;
   expects: string;
   parse: (raw: string) => T | undefined;
+  /** A secret: error messages never quote its value. */
+  secret?: boolean;
 }
 
-function variable<T>(name: string, defaultValue: string | undefined, expects: string, parse: (raw: string) => T | undefined): Variable<T> {
-  return { name, default: defaultValue, expects, parse };
+function variable<T>(name: string, defaultValue: string | undefined, expects: string, parse: (raw: string) => T | undefined, options: { secret?: boolean } = {}): Variable<T> {
+  return { name, default: defaultValue, expects, parse, ...options };
 }
 
 const integer = (min: number, max: number) => (raw: string) => {
@@ -86,6 +90,12 @@ const accountId = (raw: string) => (ACCOUNT_ID.test(raw) ? raw : undefined);
 const email = (raw: string) => (raw.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw.trim()) ? raw.trim() : undefined);
 /** The sign-up password rule. */
 const password = (raw: string) => (passwordProblem(raw) === undefined ? raw : undefined);
+/** Base64 (standard or URL-safe, padding optional) of exactly 32 bytes. */
+const secretKey = (raw: string) => {
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(raw.trim())) return undefined;
+  const bytes = Buffer.from(raw.trim(), 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+};
 const region = (raw: string) => (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw) && raw.length <= 40 ? raw : undefined);
 
 export const variables = {
@@ -96,6 +106,7 @@ export const variables = {
   logLevel: variable('LOG_LEVEL', 'info', 'one of fatal, error, warn, info, debug, trace, silent',
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
   adminToken: variable('ADMIN_TOKEN', undefined, 'a secret of at least 24 characters', (raw) => (raw.length >= 24 ? raw : undefined)),
+  secretKey: variable('SECRET_KEY', undefined, 'the base64 encoding of 32 random bytes, e.g. the output of: openssl rand -base64 32', secretKey, { secret: true }),
   catalogBackend: variable('CATALOG_BACKEND', 'sqlite', 'sqlite (the embedded catalog)', oneOf('sqlite')),
   dynamodbEndpoint: variable('DYNAMODB_ENDPOINT', undefined, 'the http(s) URL of a DynamoDB-compatible endpoint, e.g. http://127.0.0.1:8000', httpUrl),
   dynamodbRegion: variable('DYNAMODB_REGION', 'us-east-1', 'an AWS region name such as eu-west-1', region),
@@ -120,7 +131,7 @@ function read<T>(env: Env, v: Variable<T>): T | undefined {
   if (source === undefined) return undefined;
   const value = v.parse(source);
   if (value === undefined) {
-    throw new ConfigError(`${v.name}=${JSON.stringify(source)} is invalid: expected ${v.expects}`);
+    throw new ConfigError(`${v.name}${v.secret ? '' : `=${JSON.stringify(source)}`} is invalid: expected ${v.expects}`);
   }
   return value;
 }
@@ -184,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: resolve(required(env, variables.dataDir)),
     logLevel: required(env, variables.logLevel),
     adminToken: read(env, variables.adminToken),
+    secretKey: read(env, variables.secretKey),
     catalogBackend: required(env, variables.catalogBackend),
     metadataStore: {
       endpoint: dynamodbEndpoint,
