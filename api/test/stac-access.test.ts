@@ -111,4 +111,87 @@ describe('STAC API under the access rule', () => {
     assertStatus(withToken, 200);
     assert.deepEqual(visible(withToken.body.features), ['acme.open', 'acme.secret']);
   });
+
+  test('transactions on a repository\'s collection: the admin token, or whoever the access rule lets write to the repository', async () => {
+    const admin = new Browser(server.url, server.adminToken);
+    const writer = await new Browser(server.url).as('writer');
+    const now = new Date().toISOString();
+    await server.metadata.createMembership({ resource: 'acme/secret', memberId: 'writer', role: 'write_data', state: 'member', invitedBy: 'acme', createdAt: now, updatedAt: now });
+    const items = '/stac/collections/acme.secret/items';
+    const probe = item('acme.secret', 7);
+    const stored = () => server.catalog.getItem({ collection: 'acme.secret', id: probe.id });
+
+    // Anonymous callers must authenticate first, whatever the collection; the wrong bearer token too.
+    for (const path of [items, '/stac/collections/acme.open/items']) assertStatus(await anonymous.post(path, probe), 401);
+    assertStatus(await anonymous.request('PUT', `${items}/acme.secret-1`, { json: item('acme.secret', 1) }), 401);
+    assertStatus(await anonymous.delete(`${items}/acme.secret-1`), 401);
+    assertStatus(await new Browser(server.url, 'not-the-admin-token').post(items, probe), 401);
+    // Who may not see the restricted repository finds no collection; who may see it but not write is refused.
+    assertStatus(await outsider.post(items, probe), 404);
+    assertStatus(await outsider.delete(`${items}/acme.secret-1`), 404);
+    assertStatus(await outsider.post('/stac/collections/acme.open/items', item('acme.open', 7)), 403);
+    assertStatus(await reader.post(items, probe), 403);
+    assertStatus(await reader.request('PUT', `${items}/acme.secret-1`, { json: item('acme.secret', 1) }), 403);
+    assertStatus(await reader.patch(`${items}/acme.secret-1`, { properties: { title: 'by a reader' } }), 403);
+    assertStatus(await reader.delete(`${items}/acme.secret-1`), 403);
+    assert.equal(await stored(), undefined);
+    assert.equal((await server.catalog.getItem({ collection: 'acme.secret', id: 'acme.secret-1' }))?.properties.title, 'access probe');
+
+    // A write_data member writes items with its session cookie and CSRF token…
+    assertStatus(await writer.request('POST', items, { json: probe, csrf: false }), 403, /CSRF/);
+    assertStatus(await writer.post(items, probe), 201);
+    assert.equal((await stored())?.properties.title, 'access probe');
+    assertStatus(await writer.request('PUT', `${items}/${probe.id}`, { json: { ...probe, properties: { ...probe.properties, title: 'replaced' } } }), 204);
+    assert.equal((await stored())?.properties.title, 'replaced');
+    assertStatus(await writer.patch(`${items}/${probe.id}`, { properties: { title: 'patched' } }), 204);
+    assert.equal((await stored())?.properties.title, 'patched');
+    assertStatus(await writer.delete(`${items}/${probe.id}`), 204);
+    assert.equal(await stored(), undefined);
+    // …or with an API key, but only in the repository it may write to.
+    const key = await writer.post('/api/v1/accounts/writer/api-keys', { name: 'stac transactions' });
+    assertStatus(key, 201);
+    const program = new Browser(server.url, key.body.token);
+    assertStatus(await program.post(items, probe), 201);
+    assertStatus(await program.delete(`${items}/${probe.id}`), 204);
+    assertStatus(await writer.post('/stac/collections/acme.open/items', item('acme.open', 7)), 403);
+    // The collection itself needs repository:update (maintainers and up); creating one, the admin token.
+    assertStatus(await writer.patch('/stac/collections/acme.secret', { description: 'by a writer' }), 403);
+    assertStatus(await owner.patch('/stac/collections/acme.secret', { description: 'by its owner' }), 204);
+    assert.equal((await server.catalog.getCollection('acme.secret'))?.description, 'by its owner');
+    assertStatus(await owner.post('/stac/collections', collection('acme.new')), 403);
+    assertStatus(await anonymous.post('/stac/collections', collection('acme.new')), 401);
+
+    // A collection of no repository takes writes from the admin token only; the admin token still writes everywhere.
+    assertStatus(await admin.post('/stac/collections', collection('loose')), 201);
+    assertStatus(await owner.post('/stac/collections/loose/items', item('loose', 1)), 403);
+    assertStatus(await owner.patch('/stac/collections/loose', { description: 'by someone' }), 403);
+    assertStatus(await admin.post('/stac/collections/loose/items', item('loose', 1)), 201);
+    assertStatus(await admin.delete('/stac/collections/loose'), 204);
+    assertStatus(await admin.post(items, probe), 201);
+    assertStatus(await admin.request('PUT', `${items}/${probe.id}`, { json: probe }), 204);
+    assertStatus(await admin.patch(`${items}/${probe.id}`, { properties: { title: 'by the admin token' } }), 204);
+    assertStatus(await admin.delete(`${items}/${probe.id}`), 204);
+    const current = await server.catalog.getCollection('acme.secret');
+    assertStatus(await admin.request('PUT', '/stac/collections/acme.secret', { json: { ...current, description: `Collection acme.secret` } }), 204);
+    assert.deepEqual(await server.catalog.collectionRepository('acme.secret'), REPOSITORIES[2], 'the collection keeps its repository');
+  });
+
+  test('global queryables, sortables and the list of aggregations derive only from what the caller may find', async () => {
+    const secret = { ...item('acme.secret', 8), properties: { datetime: '2021-01-08T00:00:00Z', only_secret: 'x' } };
+    assert.equal((await server.catalog.upsertItems([secret])).written, 1);
+    try {
+      for (const { name, client, lists } of cases()) {
+        const sees = lists.includes('acme.secret');
+        const queryables = await client.get('/stac/queryables');
+        assertStatus(queryables, 200);
+        assert.ok('title' in queryables.body.properties, `${name}: what it may find is queryable`);
+        assert.equal('only_secret' in queryables.body.properties, sees, `${name}: queryables`);
+        assert.equal('only_secret' in (await client.get('/stac/sortables')).body.properties, sees, `${name}: sortables`);
+        const aggregations = (await client.get('/stac/aggregations')).body.aggregations.map((a: { name: string }) => a.name);
+        assert.equal(aggregations.includes('only_secret_frequency'), sees, `${name}: aggregations`);
+      }
+    } finally {
+      await server.catalog.deleteItems([{ collection: 'acme.secret', id: secret.id }]);
+    }
+  });
 });

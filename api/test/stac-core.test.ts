@@ -2,22 +2,15 @@
 // request ids, CORS, errors, collections, items, queryables, sortables and
 // aggregation. Data is loaded through the API's own transaction endpoints.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
-import { loadConfig } from '@meridian/core/config/config';
-import { createLogger } from '@meridian/core/logging/logger';
-import { fileAvatarStorage } from '@meridian/core/accounts/avatar-storage';
-import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
-import { createApp } from '../src/app.ts';
 import {
   ALL_COLLECTIONS, assertError, assertOk, Client, datetimeRange, fixtures, GEOJSON, ids, JOPLIN, JSON_TYPE, L1C, link, loadFixtures,
   maybeLink, OPENAPI_JSON, REL_QUERYABLES, REL_SORTABLES, S2, SCHEMA_JSON, SIMPLE, sorted, walk, type Json,
   startLoadedServer,
 } from './stac-helpers.ts';
+import { servedRoutes, toOpenApiPath } from './served-routes.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 const data = fixtures();
@@ -162,37 +155,6 @@ describe('landing page', () => {
   });
 });
 
-/** Every route the Express app serves, read from its router, as OpenAPI paths. */
-function servedRoutes(): { method: string; path: string }[] {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-routes-'));
-  const catalog = new SqliteCatalogIndex(':memory:');
-  try {
-    const config = loadConfig({ DATA_DIR: dir, ADMIN_TOKEN: 'x'.repeat(32), LOG_LEVEL: 'silent' });
-    // Listing routes sends no request, so the metadata store is never called.
-    const app = createApp({
-      catalog, config, adminToken: 'x'.repeat(32), logger: createLogger('silent'), metadata: {} as MetadataStore, avatars: fileAvatarStorage(dir),
-    }) as unknown as { router: { stack: Json[] } };
-    const found: { method: string; path: string }[] = [];
-    const visit = (stack: Json[], prefix: string) => {
-      for (const layer of stack) {
-        if (layer.route) {
-          for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) {
-            found.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
-          }
-        } else if (Array.isArray(layer.handle?.stack)) {
-          const raw = typeof layer.rawPath === 'string' ? layer.rawPath : '/';
-          visit(layer.handle.stack, prefix + (raw === '/' ? '' : raw));
-        }
-      }
-    };
-    visit(app.router.stack, '');
-    return found;
-  } finally {
-    void catalog.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('service description (/api)', () => {
   let doc: Json;
   before(async () => {
@@ -240,12 +202,11 @@ describe('service description (/api)', () => {
   });
 
   test('paths include every route the app serves, and only those', () => {
-    const toOpenApi = (path: string) => path.replace(/:(\w+)/g, '{$1}');
     // The HTML documentation and its script are the service-doc, not API operations.
     const documentation = new Set(['/api.html', '/api-docs.js']);
     const served = servedRoutes()
       .filter((r) => r.path.startsWith('/stac'))
-      .map((r) => ({ method: r.method.toLowerCase(), path: toOpenApi(r.path.slice('/stac'.length)) }))
+      .map((r) => ({ method: r.method, path: toOpenApiPath(r.path.slice('/stac'.length)) }))
       .filter((r) => !documentation.has(r.path));
     assert.ok(served.length >= 20, `found the app's routes (${served.length})`);
     for (const { method, path } of served) {

@@ -7,6 +7,7 @@ import { dataConnectionsRoutes } from '../data-connections/data-connections.rout
 import type { AccountsApiDeps } from './accounts-api-deps.ts';
 import { accountsRoutes, signUpRoutes } from './accounts.routes.ts';
 import { authenticate } from './authentication.ts';
+import { managementOpenApiRoutes } from './management-openapi.ts';
 import { avatarRoutes } from './avatar.routes.ts';
 import { organizationsRoutes } from './organizations.routes.ts';
 import { repositoriesApi } from '../repositories/repositories-api.ts';
@@ -21,6 +22,7 @@ export function managementApi(deps: AccountsApiDeps): Router {
   // Anonymous operations: they never act on a session's authority.
   api.use(signInRoutes(deps));
   api.use(signUpRoutes(deps));
+  api.use(managementOpenApiRoutes(deps));
   api.use(authenticate(deps));
   // Raw image bodies, before the JSON parser.
   api.use(avatarRoutes(deps));

@@ -1,22 +1,38 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import { UnauthorizedError } from '@meridian/core/errors';
+import type { Request, RequestHandler } from 'express';
+import { assertAllowed, type AccountCaller, type Decision } from '@meridian/core/access/access-rule';
+import { ForbiddenError, UnauthorizedError } from '@meridian/core/errors';
+import { callerOf } from '../accounts/authentication.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** What the access rule says about a signed-in caller that did not send the admin token. */
+export type AccessRuleCheck = (req: Request, caller: AccountCaller) => Promise<Decision> | Decision;
+
 /**
- * Writes are gated by the admin token (a bearer token) until accounts exist.
+ * The admin token (a bearer token: the loader and the indexer use it) passes;
+ * without it, a signed-in caller (session or API key, see authentication.ts)
+ * passes when `orAccessRule` allows it, and is refused as it decides (401/403/404).
+ * Without `orAccessRule` only the admin token passes. An anonymous caller is a 401.
  * Hashing both sides first makes the comparison constant-time whatever the length.
  */
-export function requireAdminToken(token: string): RequestHandler {
+export function requireAdminToken(token: string, orAccessRule?: AccessRuleCheck): RequestHandler {
   const expected = digest(token);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match || !timingSafeEqual(digest(match[1]), expected)) {
-      res.set('WWW-Authenticate', 'Bearer realm="meridian"');
-      throw new UnauthorizedError(match ? 'the bearer token is not valid' : 'this operation needs an Authorization: Bearer <admin token> header');
+    if (match && timingSafeEqual(digest(match[1]), expected)) {
+      next();
+      return;
     }
+    const caller = callerOf(req);
+    if (caller.kind === 'anonymous') {
+      res.set('WWW-Authenticate', 'Bearer realm="meridian"');
+      throw new UnauthorizedError(match ? 'the bearer token is not valid'
+        : `this operation needs an Authorization: Bearer <admin token> header${orAccessRule ? ', or an account that may do it (session or API key)' : ''}`);
+    }
+    if (!orAccessRule) throw new ForbiddenError('this operation needs the admin token');
+    assertAllowed(await orAccessRule(req, caller));
     next();
   };
 }

@@ -46,7 +46,7 @@ export function aggregationRoutes(deps: StacDeps): Router {
     if (collectionId !== undefined) search.collections = [collectionId];
     else search.visibility = visibilityOf(req);
     const wanted = requests(input);
-    const available = new Set((await deps.catalog.aggregations(collectionId)).map((a) => a.name));
+    const available = new Set((await deps.catalog.aggregations(collectionId, search.visibility)).map((a) => a.name));
     const unknown = wanted.filter((r) => !available.has(r.name)).map((r) => r.name);
     if (unknown.length > 0) throw new ValidationError(`unknown aggregation(s): ${unknown.join(', ')}; available: ${[...available].join(', ')}`);
     const links = linksFor(req, deps);
@@ -62,7 +62,7 @@ export function aggregationRoutes(deps: StacDeps): Router {
     if (collectionId !== undefined) await requireReadableCollection(req, deps, collectionId);
     const links = linksFor(req, deps);
     res.type(JSON_TYPE).json({
-      aggregations: await deps.catalog.aggregations(collectionId),
+      aggregations: await deps.catalog.aggregations(collectionId, collectionId === undefined ? visibilityOf(req) : undefined),
       links: [
         links.rootLink(),
         { rel: 'self', href: requestUrl(req, deps).href, type: JSON_TYPE },

@@ -3,7 +3,7 @@
 import { Router, type Request } from 'express';
 import type { Queryables } from '@meridian/core/catalog-index/catalog-index.port';
 import { SCHEMA_JSON } from './links.ts';
-import { pathParam, requestUrl, requireReadableCollection, type StacDeps } from './stac-context.ts';
+import { pathParam, requestUrl, requireReadableCollection, visibilityOf, type StacDeps } from './stac-context.ts';
 
 const CORE_QUERYABLES = {
   id: { title: 'Item ID', type: 'string' },
@@ -23,8 +23,12 @@ export function queryablesRoutes(deps: StacDeps): Router {
 
   async function derived(req: Request): Promise<{ scope: string; queryables: Queryables }> {
     const collectionId = req.params.collectionId === undefined ? undefined : pathParam(req, 'collectionId');
-    if (collectionId !== undefined) await requireReadableCollection(req, deps, collectionId);
-    return { scope: collectionId === undefined ? 'all collections' : `collection ${collectionId}`, queryables: await deps.catalog.queryables(collectionId) };
+    if (collectionId !== undefined) {
+      await requireReadableCollection(req, deps, collectionId);
+      return { scope: `collection ${collectionId}`, queryables: await deps.catalog.queryables(collectionId) };
+    }
+    // Only the collections the caller may find: others' property names stay hidden.
+    return { scope: 'all collections', queryables: await deps.catalog.queryables(undefined, visibilityOf(req)) };
   }
 
   const queryables = async (req: Request, res: import('express').Response) => {

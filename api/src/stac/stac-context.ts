@@ -22,7 +22,7 @@ export function requestUrl(req: Request, deps: StacDeps): URL {
   return new URL(`${baseUrl(req, deps.config.publicUrl)}${req.originalUrl}`);
 }
 
-/** A collection that exists, whoever may read it: for the admin-token writes. */
+/** A collection that exists, whoever may read it: for writes, already allowed by their guard. */
 export async function requireCollection(deps: StacDeps, id: string) {
   const collection = await deps.catalog.getCollection(id);
   if (!collection) throw new NotFoundError(`collection "${id}" does not exist`);

@@ -1,10 +1,11 @@
 // The transaction extension for items and collections. Responses follow the
 // extension: 201 + Location on create, 204 on update and delete.
 import express, { Router, type Request } from 'express';
+import { decide, type RepositoryAction } from '@meridian/core/access/access-rule';
 import type { BulkError, BulkResult } from '@meridian/core/catalog-index/catalog-index.port';
 import { ConflictError, NotFoundError, ValidationError } from '@meridian/core/errors';
 import type { StacCollection, StacItem } from '@meridian/core/stac/stac-types';
-import { requireAdminToken } from '../http/admin-auth.ts';
+import { requireAdminToken, type AccessRuleCheck } from '../http/admin-auth.ts';
 import { mergePatch } from './json-merge-patch.ts';
 import { GEOJSON, JSON_TYPE } from './links.ts';
 import { linksFor, pathParam, requireCollection, type StacDeps } from './stac-context.ts';
@@ -30,13 +31,23 @@ function firstError(result: BulkResult): void {
 export function transactionRoutes(deps: StacDeps): Router {
   const router = Router();
   const { catalog } = deps;
+  /**
+   * A collection of a repository takes writes from whoever the access rule lets
+   * do `action` on the repository, besides the admin token; a collection of no
+   * repository, and creating a collection, only from the admin token.
+   */
+  const onRepository = (action: RepositoryAction): AccessRuleCheck => async (req, caller) => {
+    const id = pathParam(req, 'collectionId');
+    const repository = await catalog.collectionRepository(id);
+    if (repository === undefined) return { allowed: false, status: 404, reason: `collection "${id}" does not exist` };
+    if (repository === null) return { allowed: false, status: 403, reason: `collection "${id}" belongs to no repository: only the admin token writes to it` };
+    return decide(caller, action, repository);
+  };
   // Only writes are guarded, so reads and unknown paths keep their own answers.
-  const write = [
-    requireAdminToken(deps.adminToken),
-    express.json({ limit: MAX_BODY, type: ['application/json', 'application/geo+json', 'application/merge-patch+json'] }),
-  ];
+  const json = express.json({ limit: MAX_BODY, type: ['application/json', 'application/geo+json', 'application/merge-patch+json'] });
+  const write = (action?: RepositoryAction) => [requireAdminToken(deps.adminToken, action && onRepository(action)), json];
 
-  router.post('/collections', ...write, async (req, res) => {
+  router.post('/collections', ...write(), async (req, res) => {
     const doc = object(req.body, 'a STAC Collection');
     if (typeof doc.id === 'string' && (await catalog.getCollection(doc.id))) throw new ConflictError(`collection "${doc.id}" already exists`);
     firstError(await catalog.upsertCollections([doc as StacCollection]));
@@ -44,14 +55,14 @@ export function transactionRoutes(deps: StacDeps): Router {
     res.status(201).location(links.collectionUrl(String(doc.id))).type(JSON_TYPE).json(links.collection(doc as StacCollection));
   });
 
-  router.put('/collections/:collectionId', ...write, async (req, res) => {
+  router.put('/collections/:collectionId', ...write('repository:update'), async (req, res) => {
     const id = pathParam(req, 'collectionId');
     await requireCollection(deps, id);
     firstError(await catalog.upsertCollections([matchUrl(object(req.body, 'a STAC Collection'), 'id', id) as StacCollection]));
     res.status(204).end();
   });
 
-  router.patch('/collections/:collectionId', ...write, async (req, res) => {
+  router.patch('/collections/:collectionId', ...write('repository:update'), async (req, res) => {
     const id = pathParam(req, 'collectionId');
     const current = await requireCollection(deps, id);
     const patched = object(mergePatch(current, object(req.body, 'a JSON merge patch')), 'a STAC Collection');
@@ -59,12 +70,12 @@ export function transactionRoutes(deps: StacDeps): Router {
     res.status(204).end();
   });
 
-  router.delete('/collections/:collectionId', ...write, async (req, res) => {
+  router.delete('/collections/:collectionId', ...write('repository:update'), async (req, res) => {
     await catalog.deleteCollection(pathParam(req, 'collectionId'));
     res.status(204).end();
   });
 
-  router.post('/collections/:collectionId/items', ...write, async (req, res) => {
+  router.post('/collections/:collectionId/items', ...write('repository:write_data'), async (req, res) => {
     const collection = pathParam(req, 'collectionId');
     await requireCollection(deps, collection);
     const body = object(req.body, 'a STAC Item or an ItemCollection');
@@ -111,21 +122,21 @@ export function transactionRoutes(deps: StacDeps): Router {
     return { ref, item };
   }
 
-  router.put('/collections/:collectionId/items/:itemId', ...write, async (req, res) => {
+  router.put('/collections/:collectionId/items/:itemId', ...write('repository:write_data'), async (req, res) => {
     const { ref } = await existingItem(req);
     const item = matchUrl(matchUrl(object(req.body, 'a STAC Item'), 'id', ref.id), 'collection', ref.collection);
     firstError(await catalog.upsertItems([item as StacItem]));
     res.status(204).end();
   });
 
-  router.patch('/collections/:collectionId/items/:itemId', ...write, async (req, res) => {
+  router.patch('/collections/:collectionId/items/:itemId', ...write('repository:write_data'), async (req, res) => {
     const { ref, item } = await existingItem(req);
     const patched = object(mergePatch(item, object(req.body, 'a JSON merge patch')), 'a STAC Item');
     firstError(await catalog.upsertItems([matchUrl(matchUrl(patched, 'id', ref.id), 'collection', ref.collection) as StacItem]));
     res.status(204).end();
   });
 
-  router.delete('/collections/:collectionId/items/:itemId', ...write, async (req, res) => {
+  router.delete('/collections/:collectionId/items/:itemId', ...write('repository:write_data'), async (req, res) => {
     // Deleting what is already gone succeeds: DELETE is idempotent.
     await catalog.deleteItems([{ collection: pathParam(req, 'collectionId'), id: pathParam(req, 'itemId') }]);
     res.status(204).end();

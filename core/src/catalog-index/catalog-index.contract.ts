@@ -348,6 +348,23 @@ function accessCases(open: Open): void {
       });
     }
 
+    test('global queryables and aggregations derive only from the collections the caller may find', async () => {
+      await withIndex(open, async (index) => {
+        await load(index);
+        const restricted = collectionOf(repositories[2]);
+        const secret = item(`${restricted}-secret`, restricted, box(5.1, 1.1, 5.9, 1.9), { datetime: '2021-05-01T00:00:00Z', only_restricted: 'x' });
+        assert.equal((await index.upsertItems([secret])).written, 1);
+        const owner: CatalogVisibility = { all: false, owner: { accounts: ['acme'], repositories: [] }, writer: none, reader: none };
+        assert.ok(!('only_restricted' in (await index.queryables(undefined, anonymous)).properties), 'hidden from anonymous');
+        assert.ok('kind' in (await index.queryables(undefined, anonymous)).properties, 'what anonymous may find stays queryable');
+        assert.ok('only_restricted' in (await index.queryables(undefined, owner)).properties, 'shown to an owner');
+        assert.ok('only_restricted' in (await index.queryables()).properties, 'and without a visibility');
+        const names = async (v: CatalogVisibility) => (await index.aggregations(undefined, v)).map((a) => a.name);
+        assert.ok(!(await names(anonymous)).includes('only_restricted_frequency'));
+        assert.ok((await names(owner)).includes('only_restricted_frequency'));
+      });
+    });
+
     test('a repository changing visibility changes what search finds; its collections know their repository', async () => {
       await withIndex(open, async (index) => {
         await load(index);

@@ -1,7 +1,7 @@
 // The catalog index: where STAC collections and items are stored for search.
 // Every adapter (SQLite embedded, Elasticsearch/OpenSearch scale-out) passes the
 // one contract suite in catalog-index.contract.ts.
-import type { RepositoryRef } from '../access/access-rule.ts';
+import type { CatalogVisibility, RepositoryRef } from '../access/access-rule.ts';
 import type { ItemRef, StacCollection, StacItem } from '../stac/stac-types.ts';
 import type { CollectionSearch, ItemSearch, SearchFilters } from '../stac/search/search-query.ts';
 
@@ -87,10 +87,13 @@ export interface CatalogIndex {
   searchItems(search: ItemSearch): Promise<Page<StacItem>>;
   searchCollections(search: CollectionSearch): Promise<Page<StacCollection>>;
 
-  /** Queryables of one collection, or of all when no id is given. */
-  queryables(collectionId?: string): Promise<Queryables>;
-  /** The aggregations `aggregate` can compute for one collection, or for all. */
-  aggregations(collectionId?: string): Promise<AggregationDescription[]>;
+  /**
+   * Queryables of one collection, or of all when no id is given; with a
+   * visibility, of only the collections it lets the caller find (as searches do).
+   */
+  queryables(collectionId?: string, visibility?: CatalogVisibility): Promise<Queryables>;
+  /** The aggregations `aggregate` can compute for one collection, or for all (that `visibility` lets the caller find). */
+  aggregations(collectionId?: string, visibility?: CatalogVisibility): Promise<AggregationDescription[]>;
   aggregate(filters: SearchFilters & { collections?: string[] }, requests: AggregationRequest[]): Promise<AggregationResult[]>;
 
   close(): Promise<void>;

@@ -70,7 +70,7 @@ export function freeTextOnlyCount(target: SearchTarget, filters: SearchFilters &
  * The access filter of access-rule.ts (catalogVisibility) over the collections
  * table; items are visible when their collection is.
  */
-function visibleCollections(v: Exclude<CatalogVisibility, { all: true }>): Sql {
+export function visibleCollections(v: Exclude<CatalogVisibility, { all: true }>): Sql {
   const within = (scope: CatalogScope): Sql[] => [
     ...(scope.accounts.length ? [sql(`collections.account IN (${scope.accounts.map(() => '?').join(', ')})`, scope.accounts)] : []),
     ...(scope.repositories.length ? [sql(`collections.repository IN (${scope.repositories.map(() => '?').join(', ')})`, scope.repositories)] : []),

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { repositoryKey, type RepositoryRef } from '../../access/access-rule.ts';
+import { repositoryKey, type CatalogVisibility, type RepositoryRef } from '../../access/access-rule.ts';
 import type { RepositoryState, Visibility } from '../../accounts/accounts.types.ts';
 import { ValidationError } from '../../errors.ts';
 import { splitAtAntimeridian } from '../../geo/bbox.ts';
@@ -14,10 +14,10 @@ import type {
   AggregationDescription, AggregationRequest, AggregationResult, BulkError, BulkResult, CatalogIndex, Page, QueryableField, Queryables,
 } from '../catalog-index.port.ts';
 import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-record.ts';
-import { jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
+import { join, jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
 import { registerFunctions } from './sqlite-functions.ts';
 import { migrate } from './sqlite-schema.ts';
-import { freeTextOnlyCount, orderByClause, pagePlan, paginate, whereClause } from './sqlite-search.ts';
+import { freeTextOnlyCount, orderByClause, pagePlan, paginate, visibleCollections, whereClause } from './sqlite-search.ts';
 import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
 
 const BUCKET_LIMIT = 100;
@@ -323,10 +323,14 @@ export class SqliteCatalogIndex implements CatalogIndex {
     return this.#search<StacCollection>(collectionTarget, 'collections.doc', search);
   }
 
-  async queryables(collectionId?: string): Promise<Queryables> {
-    const rows = (collectionId === undefined
-      ? this.#db.prepare('SELECT name, type, format FROM queryables ORDER BY name, collection').all()
-      : this.#db.prepare('SELECT name, type, format FROM queryables WHERE collection = ? ORDER BY name').all(collectionId)) as
+  async queryables(collectionId?: string, visibility?: CatalogVisibility): Promise<Queryables> {
+    // The same access filter as the searches: names of collections the caller may not find stay hidden.
+    const where = join([
+      sql('1'),
+      ...(collectionId === undefined ? [] : [sql('collection = ?', [collectionId])]),
+      ...(visibility && !visibility.all ? [join([sql('collection IN (SELECT collections.id FROM collections WHERE '), visibleCollections(visibility), sql(')')], '')] : []),
+    ], ' AND ');
+    const rows = this.#db.prepare(`SELECT name, type, format FROM queryables WHERE ${where.sql} ORDER BY name, collection`).all(...where.params) as
       { name: string; type: QueryableField['type']; format: 'date-time' | null }[];
     const properties: Record<string, QueryableField> = {};
     for (const row of rows) {
@@ -338,8 +342,8 @@ export class SqliteCatalogIndex implements CatalogIndex {
     return { properties };
   }
 
-  async aggregations(collectionId?: string): Promise<AggregationDescription[]> {
-    const { properties } = await this.queryables(collectionId);
+  async aggregations(collectionId?: string, visibility?: CatalogVisibility): Promise<AggregationDescription[]> {
+    const { properties } = await this.queryables(collectionId, visibility);
     const perProperty = Object.entries(properties)
       .filter(([, field]) => field.format !== 'date-time' && field.type !== 'object' && field.type !== 'number')
       .map(([name]): AggregationDescription => ({ name: `${name}_frequency`, data_type: 'frequency_distribution' }));
