@@ -164,6 +164,40 @@ describe('authorisation matrix: repository endpoints × callers × visibilities'
         assert.equal(one.status, seesRepository(rank, repo.visibility) ? 200 : 404, `${label(persona, repo)}: /stac/collections/${repo.collectionId}`);
       }
     }));
+  });
+
+  test('STAC: item search through every page, its numberMatched and aggregation counts hold exactly the items of repositories the caller may list', async () => {
+    // Two items in every matrix repository's collection, written as the indexer will.
+    const items = world.repos.flatMap((repo) => [1, 2].map((n) => ({
+      type: 'Feature' as const, stac_version: '1.0.0', id: `${repo.collectionId}-${n}`, collection: repo.collectionId, links: [], assets: {},
+      geometry: { type: 'Point' as const, coordinates: [n, n] }, properties: { datetime: `2022-0${n}-01T00:00:00Z`, matrix_probe: true },
+    })));
+    assert.equal((await world.server.catalog.upsertItems(items)).written, items.length);
+    await Promise.all(world.personas.map(async (persona) => {
+      const expected = world.repos.filter((repo) => listsRepository(world.rank(persona, repo), repo.visibility)).map((r) => r.collectionId).sort();
+      const filter = encodeURIComponent('matrix_probe = true');
+      const found: string[] = [];
+      let numberMatched: number | undefined;
+      for (let url: string | undefined = `/stac/search?limit=3&filter=${filter}`; url;) {
+        const reply: Reply = await persona.browser.get(url);
+        assertStatus(reply, 200);
+        numberMatched ??= reply.body.numberMatched;
+        assert.equal(reply.body.numberMatched, numberMatched, `${persona.name}: numberMatched is the same on every page`);
+        found.push(...reply.body.features.map((f: Json) => f.collection));
+        const next: string | undefined = reply.body.links.find((l: Json) => l.rel === 'next')?.href;
+        url = next ? next.slice(world.server.url.length) : undefined;
+      }
+      assert.deepEqual([...new Set(found)].sort(), expected, `${persona.name}: collections of the items found`);
+      assert.equal(found.length, expected.length * 2, `${persona.name}: every visible item once`);
+      assert.equal(numberMatched, expected.length * 2, `${persona.name}: numberMatched`);
+      const aggregate = await persona.browser.get(`/stac/aggregate?aggregations=total_count,collection_frequency&filter=${filter}`);
+      assertStatus(aggregate, 200);
+      assert.equal(aggregate.body.aggregations[0].value, expected.length * 2, `${persona.name}: total_count`);
+      assert.deepEqual(aggregate.body.aggregations[1].buckets.map((b: Json) => b.key).sort(), expected, `${persona.name}: collection_frequency`);
+    }));
+  });
+
+  test('STAC: a repository collection carries its tags and licence, a world-wide extent, and its repository\'s access', async () => {
     const collection = await world.server.catalog.getCollection(`${PERSON}.p-public`);
     assert.deepEqual(collection?.extent, { spatial: { bbox: [[-180, -90, 180, 90]] }, temporal: { interval: [[null, null]] } });
     assert.deepEqual(collection?.keywords, ['matrix', 'public']);
