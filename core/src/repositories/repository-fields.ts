@@ -98,18 +98,9 @@ function checkBoolean(field: string, value: unknown): boolean {
 
 export const defaultPrefix = (accountId: string, repositoryId: string) => `${accountId}/${repositoryId}/`;
 
-export interface NewRepository {
-  repositoryId: string;
-  title: string;
-  description: string;
-  tags: string[];
-  license?: string;
-  visibility: Visibility;
-  state: RepositoryState;
-  dataConnectionId: string;
-  /** Absent: the default `{account}/{repository}/`. */
-  prefix?: string;
-}
+/** What a create request sets; a prefix left out is the default `{account}/{repository}/`. */
+export type NewRepository = Pick<Repository, 'repositoryId' | 'title' | 'description' | 'tags' | 'license' | 'visibility' | 'state' | 'dataConnectionId'>
+  & { prefix?: string };
 
 export const NEW_REPOSITORY_FIELDS = ['id', 'title', 'description', 'tags', 'license', 'visibility', 'state', 'dataConnectionId', 'prefix'] as const;
 
