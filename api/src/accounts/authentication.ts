@@ -16,13 +16,13 @@
 // requests need no CSRF token, because browsers never add that header on their
 // own. A bearer value of any other form (the STAC API's admin token) is left
 // alone for the routes that expect it.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ANONYMOUS, loadCaller, type Caller } from '@meridian/core/accounts/account-access';
 import type { Account, ApiKey } from '@meridian/core/accounts/accounts.types';
 import { resolveSession } from '@meridian/core/accounts/sessions.service';
 import { authenticateApiKey } from '@meridian/core/api-keys/api-key-auth';
 import { parseApiKeyToken } from '@meridian/core/api-keys/api-key-format';
+import { sameSecret } from '@meridian/core/crypto/same-secret';
 import { ForbiddenError, UnauthorizedError } from '@meridian/core/errors';
 import type { Session } from '@meridian/core/metadata-store/metadata-store.port';
 import { secretDeps } from '../http/secret-deps.ts';
@@ -52,10 +52,6 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const authentications = new WeakMap<Request, Authentication>();
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
-/** Constant-time whatever the lengths: both sides are hashed first. */
-const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
 
 /** The bearer value of the Authorization header, if it has one. */
 function bearerToken(req: Request): string | undefined {

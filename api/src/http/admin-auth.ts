@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { assertAllowed, type AccountCaller, type Decision } from '@meridian/core/access/access-rule';
+import { sameSecret } from '@meridian/core/crypto/same-secret';
 import { ForbiddenError, UnauthorizedError } from '@meridian/core/errors';
 import { callerOf } from '../accounts/authentication.ts';
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** What the access rule says about a signed-in caller that did not send the admin token. */
 export type AccessRuleCheck = (req: Request, caller: AccountCaller) => Promise<Decision> | Decision;
@@ -14,14 +12,12 @@ export type AccessRuleCheck = (req: Request, caller: AccountCaller) => Promise<D
  * without it, a signed-in caller (session or API key, see authentication.ts)
  * passes when `orAccessRule` allows it, and is refused as it decides (401/403/404).
  * Without `orAccessRule` only the admin token passes. An anonymous caller is a 401.
- * Hashing both sides first makes the comparison constant-time whatever the length.
  */
 export function requireAdminToken(token: string, orAccessRule?: AccessRuleCheck): RequestHandler {
-  const expected = digest(token);
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (match && timingSafeEqual(digest(match[1]), expected)) {
+    if (match && sameSecret(match[1], token)) {
       next();
       return;
     }

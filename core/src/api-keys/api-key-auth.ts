@@ -6,7 +6,7 @@
 // opened with the server's secret key, and its account exists and is not disabled.
 // Each check reads the store, so revoking a key, or disabling its account, takes
 // effect on the very next request.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../crypto/same-secret.ts';
 import type { Account, ApiKey } from '../accounts/accounts.types.ts';
 import { open, SecretBoxError } from '../crypto/secret-box.ts';
 import { ACCESS_KEY_ID, apiKeySecretContext, parseApiKeyToken } from './api-key-format.ts';
@@ -76,7 +76,6 @@ export async function secretForAccessKey(deps: ApiKeyAuthDeps, accessKeyId: stri
   return (await resolveAccessKey(deps, accessKeyId))?.secret;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export type TokenCheck = { ok: true; key: ApiKey; account: Account } | { ok: false; problem: AccessKeyProblem | 'secret'; key?: ApiKey };
 
@@ -93,7 +92,7 @@ export async function authenticateApiKey(deps: ApiKeyAuthDeps, token: string): P
   const loaded = await loadKey(deps, parsed.accessKeyId);
   if (!loaded.ok) return loaded;
   // Hashed first, so the comparison takes the same time whatever the lengths.
-  if (!timingSafeEqual(digest(parsed.secret), digest(loaded.secret))) return { ok: false, problem: 'secret' };
+  if (!sameSecret(parsed.secret, loaded.secret)) return { ok: false, problem: 'secret' };
   const state = await usable(deps, loaded.key);
   if (!state.ok) return { ...state, key: loaded.key };
   return { ok: true, key: loaded.key, account: state.account };

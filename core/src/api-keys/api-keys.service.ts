@@ -9,7 +9,7 @@
 // not do. Revoking marks the key revoked in the store, which every later
 // authentication reads, so it takes effect on the next request.
 import { assertAllowed, decide, type Caller } from '../access/access-rule.ts';
-import { checkAccountId, checkObject, requireString } from '../accounts/account-fields.ts';
+import { checkAccountId, checkObject, checkText, requireString } from '../accounts/account-fields.ts';
 import { isoTime, type AccountsDeps } from '../accounts/accounts-context.ts';
 import { ACCOUNT_ID, REPOSITORY_ID, type Account, type ApiKey } from '../accounts/accounts.types.ts';
 import { readAccount } from '../accounts/profile.service.ts';
@@ -60,16 +60,7 @@ export function apiKeyView(key: ApiKey, now: number): ApiKeyView {
   return view;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-function checkKeyName(value: unknown): string {
-  const name = requireString('name', value).trim();
-  const length = [...name].length;
-  if (length === 0) throw new ValidationError('name must not be empty');
-  if (length > API_KEY_LIMITS.name) throw new ValidationError(`name is too long: at most ${API_KEY_LIMITS.name} characters, got ${length}`);
-  if (CONTROL.test(name)) throw new ValidationError('name contains control characters or line breaks');
-  return name;
-}
+const checkKeyName = (value: unknown) => checkText('name', value, API_KEY_LIMITS.name);
 
 /** An RFC 3339 date-time in the future and at most two years away, as ISO 8601 in UTC. */
 export function checkExpiry(value: unknown, now: number): string {

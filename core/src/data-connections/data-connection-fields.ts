@@ -1,6 +1,6 @@
 // The rules for every field of a data connection, each failing with a
 // ValidationError that names the field and says what it expects.
-import { requireString, checkObject } from '../accounts/account-fields.ts';
+import { checkObject, checkText, requireString } from '../accounts/account-fields.ts';
 import { ACCOUNT_ID, type DataConnectionDetails, type Visibility } from '../accounts/accounts.types.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -24,14 +24,7 @@ export function checkConnectionId(value: unknown, field = 'id'): string {
   return id;
 }
 
-export function checkConnectionName(value: unknown): string {
-  const name = requireString('name', value).trim();
-  const length = [...name].length;
-  if (length === 0) throw new ValidationError('name must not be empty');
-  if (length > CONNECTION_LIMITS.name) throw new ValidationError(`name is too long: at most ${CONNECTION_LIMITS.name} characters, got ${length}`);
-  if (CONTROL.test(name)) throw new ValidationError('name contains control characters or line breaks');
-  return name;
-}
+export const checkConnectionName = (value: unknown) => checkText('name', value, CONNECTION_LIMITS.name);
 
 export function checkReadOnly(value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ValidationError('readOnly must be true or false');
