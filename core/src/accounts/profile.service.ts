@@ -1,6 +1,8 @@
 // Reading accounts, listing them, and editing a profile.
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
+import { filteredPage } from '../metadata-store/filtered-page.ts';
 import type { ListPage } from '../metadata-store/metadata-store.port.ts';
+import { checkPageOptions } from '../metadata-store/page-options.ts';
 import { assertMayEditProfile, assertMayReadAccount, mayReadAccount, type Caller } from './account-access.ts';
 import { applyProfilePatch, checkAccountId, checkObject, PROFILE_FIELDS } from './account-fields.ts';
 import { updateAccountWith, type AccountsDeps } from './accounts-context.ts';
@@ -15,19 +17,12 @@ export async function readAccount(deps: AccountsDeps, caller: Caller, id: unknow
   return account;
 }
 
-export const MAX_PAGE = 100;
-
 /**
  * One page of the accounts the caller may see (admins: all; others: those not
- * disabled), in no promised order. A page may hold fewer than `limit` even when
- * more follow: follow `next` until it is absent.
+ * disabled), in no promised order; follow `next` until it is absent.
  */
 export async function listAccounts(deps: AccountsDeps, caller: Caller, options: { limit?: unknown; cursor?: unknown }): Promise<ListPage<Account>> {
-  const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE}`);
-  if (options.cursor !== undefined && typeof options.cursor !== 'string') throw new ValidationError('cursor must be a string');
-  const page = await deps.store.listAccounts({ limit, cursor: options.cursor });
-  return { items: page.items.filter((account) => mayReadAccount(caller, account)), next: page.next };
+  return filteredPage((page) => deps.store.listAccounts(page), (account) => mayReadAccount(caller, account), checkPageOptions(options));
 }
 
 /**
