@@ -118,14 +118,16 @@ export function sendS3Error(req: Request, res: Response, error: S3Error): void {
   }
   res.status(error.status);
   res.set({ 'x-amz-request-id': requestIdOf(req), 'Cache-Control': 'no-store', ...error.headers });
-  if (req.method === 'HEAD' || error.status === 304) {
+  if (error.status === 304) {
     res.end();
     return;
   }
-  const resource = req.originalUrl.split('?')[0];
-  res.type(XML_TYPE).send(s3Xml('Error', {
-    Code: error.code, Message: error.message, ...error.details, Resource: resource, RequestId: requestIdOf(req),
-  }, { namespace: false }));
+  const xml = s3Xml('Error', {
+    Code: error.code, Message: error.message, ...error.details, Resource: req.originalUrl.split('?')[0], RequestId: requestIdOf(req),
+  }, { namespace: false });
+  // The headers of the document, for HEAD too, which Node then sends without the body.
+  res.set({ 'Content-Type': `${XML_TYPE}; charset=utf-8`, 'Content-Length': String(Buffer.byteLength(xml)) });
+  res.end(xml);
 }
 
 /** Set before a route runs (CORS, request id, security headers): they hold for the error too. */
