@@ -13,6 +13,7 @@ import { serviceSuite } from '@meridian/core/testing/loopback-server';
 import { fileByteSource } from '../src/extract/file.byte-source.ts';
 import { extractGeotiff } from '../src/extract/geotiff.extractor.ts';
 import { httpByteSource } from '../src/extract/http.byte-source.ts';
+import { createStacValidator } from '../src/validate/stac-validator.ts';
 import { gdal, gdalMissing, gdalWgs84Corners } from './support/gdal.ts';
 import { startRangeServer, type RangeServer } from './support/range-server.ts';
 
@@ -83,6 +84,8 @@ serviceSuite('GeoTIFF extraction against GDAL', missing, () => {
     assert.deepEqual(data['raster:bands'], Array(3).fill({ data_type: 'uint16', nodata: 0, spatial_resolution: 30 }));
     assert.deepEqual(details?.overviews, [{ width: 1000, height: 750 }, { width: 500, height: 375 }]);
     assert.deepEqual(details?.cog, { valid: true, errors: [], warnings: [] });
+    const [validation] = await createStacValidator().validate([{ path: 'utm-cog', document: item }]);
+    assert.deepEqual(validation.problems, []);
   });
 
   test('a striped GeoTIFF is not a COG, and says why as GDAL would', async () => {
@@ -121,6 +124,8 @@ serviceSuite('GeoTIFF extraction against GDAL', missing, () => {
       close(item?.bbox, await gdalBox(name, true));
       assert.ok(item?.bbox && item.bbox[0] > item.bbox[2]);
       assert.equal(item?.geometry?.type, 'MultiPolygon');
+      const [validation] = await createStacValidator().validate([{ path: name, document: item }]);
+      assert.deepEqual(validation.problems, []);
     });
   }
 

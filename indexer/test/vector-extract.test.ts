@@ -14,6 +14,7 @@ import { before, test } from 'node:test';
 import { serviceSuite } from '@meridian/core/testing/loopback-server';
 import { fileByteSource } from '../src/extract/file.byte-source.ts';
 import { extractFile } from '../src/extract/file-extractor.ts';
+import { createStacValidator } from '../src/validate/stac-validator.ts';
 import { gdal, gdalMissing } from './support/gdal.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meridian-vector-'));
@@ -132,6 +133,8 @@ serviceSuite('FlatGeobuf extraction (GDAL writes the files)', await gdalMissing(
     assert.equal(item?.properties['table:row_count'], 3);
     assert.equal(item?.properties['proj:epsg'], 4326);
     assert.equal((item?.assets?.data as { type: string }).type, 'application/vnd.flatgeobuf');
+    const [validation] = await createStacValidator().validate([{ path: 'fgb', document: item }]);
+    assert.deepEqual(validation.problems, []);
     // The listing checksum reads the small file whole; the header alone is what the extractor needs.
     assert.ok(source.stats.requests >= 2);
   });
@@ -179,6 +182,8 @@ with open('${at('tiles.pmtiles')}', 'wb') as f:
     assert.equal(item?.properties['table:primary_geometry'], 'geometry');
     assert.deepEqual(item?.properties['geoparquet:geometry_types'], ['Point', 'Polygon']);
     assert.equal(item?.properties['proj:epsg'], 4326);
+    const [validation] = await createStacValidator().validate([{ path: 'parquet', document: item }]);
+    assert.deepEqual(validation.problems, []);
   });
 
   test('GeoParquet in UTM: the PROJJSON CRS names EPSG:32633 and the box is reprojected', async () => {
@@ -197,6 +202,8 @@ with open('${at('tiles.pmtiles')}', 'wb') as f:
     assert.equal(item?.properties['pmtiles:min_zoom'], 0);
     assert.equal(item?.properties['pmtiles:max_zoom'], 3);
     assert.ok(source.stats.bytes >= 127);
+    const [validation] = await createStacValidator().validate([{ path: 'pmtiles', document: item }]);
+    assert.deepEqual(validation.problems, []);
   });
 
   test('truncated and corrupted GeoParquet and PMTiles files are problems', async () => {
