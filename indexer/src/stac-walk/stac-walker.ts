@@ -161,8 +161,9 @@ export async function* walkStac(reader: RepositoryReader, options: WalkOptions):
       try {
         document = JSON.parse(text);
       } catch (error) {
+        // A broken .geojson that nothing links to is the GeoJSON extractor's to report.
         if (linked || !/\.geojson$/i.test(key)) yield { kind: 'problem', path: key, message: `not JSON: ${problemText(error)}` };
-        if (!linked) yield { kind: 'not-stac', key };
+        else yield { kind: 'not-stac', key };
         continue;
       }
       const features = isObject(document) && document.type === 'FeatureCollection' && Array.isArray(document.features) ? document.features : undefined;
@@ -188,7 +189,8 @@ export async function* walkStac(reader: RepositoryReader, options: WalkOptions):
         for (const p of result.problems) yield { kind: 'problem', path: key, message: p.message, pointer: p.pointer };
       } else if (document.type === 'Collection') {
         const id = ids.idFor(String(document.id), key);
-        collectionIds.set(String(document.id), id);
+        // Two collections sharing an id: items that name it go to the first found.
+        if (!collectionIds.has(String(document.id))) collectionIds.set(String(document.id), id);
         childCollection = id;
         yield { kind: 'collection', path: key, collection: { ...absolutized(document, documentUrl), id } as StacCollection };
       }
