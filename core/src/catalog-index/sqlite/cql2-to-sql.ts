@@ -24,6 +24,11 @@ export interface PropertySql {
   kind: PropertyKind;
   /** For JSON members: the document column and JSON path, for array functions. */
   json?: { doc: string; path: string };
+  /**
+   * For indexed JSON members (indexed-properties.ts): a column holding the member
+   * when it is a string or a number and NULL otherwise, for comparisons with literals.
+   */
+  column?: string;
 }
 
 export interface SqlTarget {
@@ -56,6 +61,7 @@ export function jsonPath(name: string): string {
 type Typed = Sql & {
   kind: PropertyKind | 'literal-time' | 'literal';
   json?: PropertySql['json'];
+  column?: string;
   literal?: 'text' | 'number' | 'boolean';
 };
 
@@ -124,13 +130,19 @@ export function cql2ToSql(expr: Cql2Expr, target: SqlTarget): Sql {
     if (op === 'like') return like(args[0], args[1]);
     if (op === 'between') {
       const [v, lo, hi] = alignTimes(args.map(value));
+      const guard = columnGuard(v, [lo, hi]);
+      if (guard) return { sql: `(${guard} AND ${v.column} BETWEEN ${lo.sql} AND ${hi.sql})`, params: [...lo.params, ...hi.params] };
       return sameType([v, lo], { sql: `(${v.sql} BETWEEN ${lo.sql} AND ${hi.sql})`, params: [...v.params, ...lo.params, ...hi.params] });
     }
     if (op === 'in') {
       const subject = value(args[0]);
       const list = (args[1] as Cql2Expr[]).map(value).map((item) => alignTimes([subject, item])[1]);
+      const items = { sql: list.map((i) => i.sql).join(', '), params: list.flatMap((i) => i.params) };
+      const guard = columnGuard(subject, list);
+      if (guard) return { sql: `(${guard} AND ${subject.column} IN (${items.sql}))`, params: items.params };
       const left = alignTimes([subject, list[0]])[0];
-      return { sql: `(${left.sql} IN (${list.map((i) => i.sql).join(', ')}))`, params: [...left.params, ...list.flatMap((i) => i.params)] };
+      const compared = { sql: `(${left.sql} IN (${items.sql}))`, params: [...left.params, ...items.params] };
+      return list.every((i) => i.literal !== undefined && i.literal === list[0].literal) ? sameType([left, list[0]], compared) : compared;
     }
     if (op === 'isNull') {
       const subject = args[0];
@@ -150,7 +162,7 @@ export function cql2ToSql(expr: Cql2Expr, target: SqlTarget): Sql {
     if (typeof node === 'boolean') return { sql: node ? '1' : '0', params: [], kind: 'literal', literal: 'boolean' };
     if (isProperty(node)) {
       const p = target.property(node.property);
-      return { sql: p.sql, params: [], kind: p.kind, json: p.json };
+      return { sql: p.sql, params: [], kind: p.kind, json: p.json, column: p.column };
     }
     const time = literalTime(node);
     if (time !== undefined) return { sql: '?', params: [time], kind: 'literal-time' };
@@ -197,8 +209,26 @@ export function cql2ToSql(expr: Cql2Expr, target: SqlTarget): Sql {
     return { sql: `(json_type(${member.json.doc}, ?) IN ${types} AND ${compared.sql})`, params: [member.json.path, ...compared.params] };
   }
 
+  /**
+   * The type test that lets an indexed member's column stand for it, when it is
+   * compared only with string literals or only with number literals: the column is
+   * NULL for other JSON types, and as SQLite orders every number before every
+   * string, "is a number" is `< ''` and "is a string" `>= ''`, bounds that an index
+   * range scan uses. Undefined when the JSON member has to be read.
+   */
+  function columnGuard(member: Typed, literals: Typed[]): string | undefined {
+    const type = literals[0]?.literal;
+    if (!member.column || (type !== 'text' && type !== 'number')) return undefined;
+    if (!literals.every((l) => l.kind === 'literal' && l.literal === type)) return undefined;
+    return type === 'number' ? `${member.column} < ''` : `${member.column} >= ''`;
+  }
+
   function comparison(op: string, left: Cql2Expr, right: Cql2Expr): Sql {
     const [a, b] = alignTimes([value(left), value(right)]);
+    const leftGuard = columnGuard(a, [b]);
+    if (leftGuard) return { sql: `(${leftGuard} AND ${a.column} ${op} ${b.sql})`, params: b.params };
+    const rightGuard = columnGuard(b, [a]);
+    if (rightGuard) return { sql: `(${rightGuard} AND ${a.sql} ${op} ${b.column})`, params: a.params };
     return sameType([a, b], { sql: `(${a.sql} ${op} ${b.sql})`, params: [...a.params, ...b.params] });
   }
 

@@ -1,10 +1,16 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { jsonPath } from './cql2-to-sql.ts';
+import { columnValueSql, propertyColumn } from './indexed-properties.ts';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 // Items keep their properties apart from the rest of the document, as JSONB
 // (older files may hold JSON text; every json function reads both), so that
 // json_extract reads a smaller, already parsed value; `dt`, `dt_start`, `dt_end` are epoch ms.
+// The rest of each document (assets, links: most of its bytes) lives in item_docs,
+// out of the rows that filters and index builds read; its geometry and properties
+// are null there and set from the item's columns when it is read.
+// Indexed properties (indexed-properties.ts) add one column each to items.
 // The R*Tree holds each footprint box, two boxes for one crossing the
 // antimeridian, under id rid*2 and rid*2+1.
 const DDL = `
@@ -29,25 +35,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS collections_fts USING fts5(
   id, title, description, keywords, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
 );
 
-CREATE TABLE IF NOT EXISTS items (
-  rid INTEGER PRIMARY KEY,
-  collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-  id TEXT NOT NULL,
-  dt REAL NOT NULL,
-  dt_start REAL NOT NULL,
-  dt_end REAL NOT NULL,
-  geometry TEXT,
-  minx REAL, miny REAL, maxx REAL, maxy REAL,
-  properties TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  UNIQUE (collection, id)
-);
-CREATE INDEX IF NOT EXISTS items_by_datetime ON items (dt, id, collection);
-CREATE INDEX IF NOT EXISTS items_by_id ON items (id, collection);
-CREATE INDEX IF NOT EXISTS items_by_collection ON items (collection, dt, id);
-CREATE INDEX IF NOT EXISTS items_by_interval ON items (dt_start, dt_end);
--- Covers collection + datetime filters, so counting them reads no table rows.
-CREATE INDEX IF NOT EXISTS items_by_collection_interval ON items (collection, dt_start, dt_end);
+${itemsTable('items')}
+CREATE TABLE IF NOT EXISTS item_docs (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_rtree USING rtree(id, minx, maxx, miny, maxy);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
   id, title, description, keywords, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
@@ -62,12 +51,88 @@ CREATE TABLE IF NOT EXISTS queryables (
 ) WITHOUT ROWID;
 `;
 
-export function migrate(db: DatabaseSync): void {
+/** The unique (id, collection) key finds an item by id alone too, so no other index on id is needed. */
+function itemsTable(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+  rid INTEGER PRIMARY KEY,
+  collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  dt REAL NOT NULL,
+  dt_start REAL NOT NULL,
+  dt_end REAL NOT NULL,
+  geometry TEXT,
+  minx REAL, miny REAL, maxx REAL, maxy REAL,
+  properties TEXT NOT NULL,
+  UNIQUE (id, collection)
+);`;
+}
+
+/**
+ * The secondary indexes of items. None is needed for a correct answer (the unique
+ * key, the R*Tree and the text index hold what searches depend on), so a bulk load
+ * may drop them and build them again after its rows (sqlite.catalog-index.ts).
+ */
+export function itemIndexes(properties: readonly string[]): { name: string; sql: string }[] {
+  return [
+    { name: 'items_by_datetime', sql: 'CREATE INDEX IF NOT EXISTS items_by_datetime ON items (dt, id, collection)' },
+    { name: 'items_by_interval', sql: 'CREATE INDEX IF NOT EXISTS items_by_interval ON items (dt_start, dt_end)' },
+    // Covers collection + datetime filters, so counting them reads no table rows.
+    { name: 'items_by_collection_interval', sql: 'CREATE INDEX IF NOT EXISTS items_by_collection_interval ON items (collection, dt_start, dt_end)' },
+    // In the default order within a collection, and covering the indexed properties:
+    // a filter on them walks it for a page and counts from it, never reading a row.
+    {
+      name: 'items_by_collection',
+      sql: `CREATE INDEX IF NOT EXISTS items_by_collection ON items (${['collection', 'dt', 'id', ...properties.map(propertyColumn)].join(', ')})`,
+    },
+  ];
+}
+
+export function missingItemIndexes(db: DatabaseSync, properties: readonly string[]): { name: string; sql: string }[] {
+  const present = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'").all() as { name: string }[]).map((r) => r.name));
+  return itemIndexes(properties).filter((index) => !present.has(index.name));
+}
+
+/** Version 3: documents move to item_docs, and the unique key turns to (id, collection), which needs a new table. */
+function moveDocumentsOut(db: DatabaseSync): void {
+  const columns = (db.prepare('PRAGMA table_info(items)').all() as { name: string }[]).map((c) => c.name);
+  if (!columns.includes('doc')) return;
+  db.exec(`${itemsTable('items_v3')}
+    INSERT INTO items_v3 (rid, collection, id, dt, dt_start, dt_end, geometry, minx, miny, maxx, maxy, properties)
+      SELECT rid, collection, id, dt, dt_start, dt_end, geometry, minx, miny, maxx, maxy, properties FROM items;
+    CREATE TABLE item_docs (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+    INSERT INTO item_docs (rid, doc) SELECT rid, doc FROM items;
+    DROP TABLE items;
+    ALTER TABLE items_v3 RENAME TO items;`);
+}
+
+/**
+ * Gives items one column per indexed property, filled from the JSON properties,
+ * and drops the columns of properties no longer listed; the covering index is
+ * rebuilt when the list changed. Runs at every open, so changing the configured
+ * list takes effect at the next start (a one-off pass over the items).
+ */
+function reconcilePropertyColumns(db: DatabaseSync, properties: readonly string[]): void {
+  const columns = (db.prepare('PRAGMA table_info(items)').all() as { name: string }[]).map((c) => c.name).filter((c) => c.startsWith('prop:'));
+  const wanted = properties.map((p) => `prop:${p}`);
+  const indexSql = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'items_by_collection'").get() as { sql: string } | undefined)?.sql;
+  const expected = itemIndexes(properties).find((i) => i.name === 'items_by_collection')?.sql.replace('IF NOT EXISTS ', '');
+  if (indexSql !== undefined && indexSql !== expected) db.exec('DROP INDEX items_by_collection');
+  for (const column of columns) if (!wanted.includes(column)) db.exec(`ALTER TABLE items DROP COLUMN "${column}"`);
+  const added = properties.filter((p) => !columns.includes(`prop:${p}`));
+  for (const property of added) db.exec(`ALTER TABLE items ADD COLUMN ${propertyColumn(property)}`);
+  if (added.length > 0) {
+    db.exec(`UPDATE items SET ${added.map((p) => `${propertyColumn(p)} = ${columnValueSql(jsonPath(p))}`).join(', ')}`);
+  }
+}
+
+export function migrate(db: DatabaseSync, properties: readonly string[]): void {
+  // A new file gets 16 KiB pages: a document fits in one, and a load writes a quarter
+  // as many pages (and WAL frames) as with the 4 KiB default; an existing file keeps its size.
   // Savepoints and sorts keep their scratch data in memory rather than in temporary
   // files. The page cache (allocated as used, up to 512 MiB) holds the index pages
   // that loads write in random order; with SQLite's 2 MiB default, a million-item
   // load slowed to half its starting rate.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;'
+  db.exec('PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;'
     + ' PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288;');
   const row = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
     ? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
@@ -76,6 +141,9 @@ export function migrate(db: DatabaseSync): void {
   if (version > SCHEMA_VERSION) {
     throw new Error(`the catalog database has schema version ${version}; this Meridian knows versions up to ${SCHEMA_VERSION}`);
   }
+  // Replacing the items table must not trip (or cascade through) foreign keys; the
+  // pragma is a no-op inside a transaction, so it is set around it.
+  db.exec('PRAGMA foreign_keys = OFF');
   db.exec('BEGIN IMMEDIATE');
   try {
     if (version < 2) {
@@ -85,11 +153,17 @@ export function migrate(db: DatabaseSync): void {
         ALTER TABLE collections ADD COLUMN state TEXT NOT NULL DEFAULT 'published';
         ALTER TABLE collections ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;`);
     }
+    if (version < 3) moveDocumentsOut(db);
     db.exec(DDL);
+    reconcilePropertyColumns(db, properties);
+    // Also rebuilds what a bulk load cut short by a crash had dropped.
+    for (const index of missingItemIndexes(db, properties)) db.exec(index.sql);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
     throw error;
+  } finally {
+    db.exec('PRAGMA foreign_keys = ON');
   }
 }

@@ -2,6 +2,7 @@
 // translator and the sort/keyset builder ask these.
 import { splitAtAntimeridian, type Bbox2D } from '../../geo/bbox.ts';
 import { jsonPath, sql, type PropertySql, type Sql, type SqlTarget } from './cql2-to-sql.ts';
+import { propertyColumn } from './indexed-properties.ts';
 
 export interface SearchTarget extends SqlTarget {
   table: string;
@@ -16,40 +17,46 @@ function jsonMember(doc: string, name: string): PropertySql {
   return { sql: `json_extract(${doc}, '${path.replace(/'/g, "''")}')`, kind: 'json', json: { doc, path } };
 }
 
-export const itemTarget: SearchTarget = {
-  table: 'items',
-  tieBreakers: ['id', 'collection'],
-  property(name) {
-    const bare = name.replace(/^properties\./, '');
-    switch (bare) {
-      case 'id': return { sql: 'items.id', kind: 'text' };
-      case 'collection': return { sql: 'items.collection', kind: 'text' };
-      case 'geometry': return { sql: 'items.geometry', kind: 'geometry' };
-      // An item with only a range is compared by its start, as it is sorted.
-      case 'datetime': return { sql: 'items.dt', kind: 'time' };
-      default: return jsonMember('items.properties', bare);
-    }
-  },
-  interval(name) {
-    if (name === 'datetime') return { start: 'items.dt_start', end: 'items.dt_end' };
-    const member = this.property(name);
-    const ms = member.kind === 'time' ? member.sql : `meridian_ms(${member.sql})`;
-    return { start: ms, end: ms };
-  },
-  boxCandidates(boxes: Bbox2D[]): Sql {
-    const parts = boxes.flatMap(splitAtAntimeridian);
-    const where = parts.map(() => '(maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)').join(' OR ');
-    return sql(`items.rid IN (SELECT id >> 1 FROM items_rtree WHERE ${where})`, parts.flatMap(([w, s, e, n]) => [w, e, s, n]));
-  },
-  sortExpression(field) {
-    switch (field) {
-      case 'datetime': return { sql: 'items.dt', nullable: false };
-      case 'id': return { sql: 'items.id', nullable: false };
-      case 'collection': return { sql: 'items.collection', nullable: false };
-      default: return { sql: this.property(field).sql, nullable: true };
-    }
-  },
-};
+/** Items, with the columns of the indexed properties (indexed-properties.ts). */
+export function itemTarget(indexed: ReadonlySet<string>): SearchTarget {
+  return {
+    table: 'items',
+    tieBreakers: ['id', 'collection'],
+    property(name) {
+      const bare = name.replace(/^properties\./, '');
+      switch (bare) {
+        case 'id': return { sql: 'items.id', kind: 'text' };
+        case 'collection': return { sql: 'items.collection', kind: 'text' };
+        case 'geometry': return { sql: 'items.geometry', kind: 'geometry' };
+        // An item with only a range is compared by its start, as it is sorted.
+        case 'datetime': return { sql: 'items.dt', kind: 'time' };
+        default: {
+          const member = jsonMember('items.properties', bare);
+          return indexed.has(bare) ? { ...member, column: `items.${propertyColumn(bare)}` } : member;
+        }
+      }
+    },
+    interval(name) {
+      if (name === 'datetime') return { start: 'items.dt_start', end: 'items.dt_end' };
+      const member = this.property(name);
+      const ms = member.kind === 'time' ? member.sql : `meridian_ms(${member.sql})`;
+      return { start: ms, end: ms };
+    },
+    boxCandidates(boxes: Bbox2D[]): Sql {
+      const parts = boxes.flatMap(splitAtAntimeridian);
+      const where = parts.map(() => '(maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)').join(' OR ');
+      return sql(`items.rid IN (SELECT id >> 1 FROM items_rtree WHERE ${where})`, parts.flatMap(([w, s, e, n]) => [w, e, s, n]));
+    },
+    sortExpression(field) {
+      switch (field) {
+        case 'datetime': return { sql: 'items.dt', nullable: false };
+        case 'id': return { sql: 'items.id', nullable: false };
+        case 'collection': return { sql: 'items.collection', nullable: false };
+        default: return { sql: this.property(field).sql, nullable: true };
+      }
+    },
+  };
+}
 
 export const collectionTarget: SearchTarget = {
   table: 'collections',

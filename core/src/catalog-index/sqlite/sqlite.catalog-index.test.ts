@@ -7,8 +7,10 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import type { StacItem } from '../../stac/stac-types.ts';
+import { parseItemSearch } from '../../stac/search/search-request.ts';
 import { catalogIndexContract } from '../catalog-index.contract.ts';
-import { syntheticCorpus } from '../contract/corpus.ts';
+import { minimalCollection, syntheticCorpus, TAGS } from '../contract/corpus.ts';
 import { SqliteCatalogIndex } from './sqlite.catalog-index.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'meridian-sqlite-index-'));
@@ -20,6 +22,13 @@ after(async () => {
 });
 
 catalogIndexContract('sqlite', async () => new SqliteCatalogIndex(freshFile()));
+
+// The same contract with every property of the synthetic corpus in a column of its
+// own (strings, numbers, booleans, arrays, nulls and missing values under one name),
+// and with every batch loaded on the bulk path: the oracle must agree all the same.
+const CORPUS_PROPERTIES = ['score', 'count', 'threshold', 'city', 'platform', 'eo:cloud_cover', 'flagged', 'tags', 'note', 'shape', 'created', 'title', 'license'];
+catalogIndexContract('sqlite, corpus properties indexed, bulk loads',
+  async () => new SqliteCatalogIndex(freshFile(), { indexedProperties: CORPUS_PROPERTIES, bulkLoadMinItems: 1 }));
 
 test('sqlite: data written before close is there after reopening the same file', async () => {
   const file = freshFile();
@@ -78,6 +87,158 @@ test('a catalog file of schema version 1 is migrated in place: its collections b
     await index.close();
   }
   const reopened = new DatabaseSync(file);
-  assert.deepEqual({ ...reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '2' });
+  assert.deepEqual({ ...reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '3' });
   reopened.close();
+});
+
+
+const indexNames = (file: string) => {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
+};
+const ITEM_INDEXES = ['items_by_collection', 'items_by_collection_interval', 'items_by_datetime', 'items_by_interval'];
+const search = (params: Record<string, unknown>) => parseItemSearch({ limit: 1000, ...params }, 'POST', { defaultLimit: 10, maxLimit: 10_000 }).search;
+
+test('a bulk load drops the item indexes with its rows and the next read builds them; searches in between stay right', async () => {
+  const file = freshFile();
+  const { collections, items } = syntheticCorpus();
+  const loader = new SqliteCatalogIndex(file, { bulkLoadMinItems: 50 });
+  // Another connection to the same file, as another process serving searches during the load.
+  const reader = new SqliteCatalogIndex(file, { bulkLoadMinItems: 50 });
+  try {
+    await loader.upsertCollections(collections);
+    assert.deepEqual(await loader.upsertItems(items.slice(0, 10)), { written: 10, errors: [] });
+    assert.deepEqual(indexNames(file), ITEM_INDEXES, 'a small batch keeps the indexes up to date');
+    assert.deepEqual(await loader.upsertItems(items.slice(10, 200)), { written: 190, errors: [] });
+    assert.deepEqual(indexNames(file), [], 'a batch of 50 or more, at least a fifth of the table, is a bulk load');
+    assert.deepEqual(await loader.upsertItems(items.slice(200)), { written: items.length - 200, errors: [] }, 'later batches write no index');
+    assert.deepEqual(indexNames(file), []);
+
+    const expected = (where: (item: StacItem) => boolean) => items.filter(where).map((i) => `${i.collection}/${i.id}`).sort();
+    const found = (page: { features: StacItem[] }) => page.features.map((i) => `${i.collection}/${i.id}`).sort();
+    const filter = { filter: "platform = 'landsat-8' AND score < 50", 'filter-lang': 'cql2-text', collections: ['syn-a'] };
+    const filtered = (i: StacItem) => i.collection === 'syn-a' && i.properties.platform === 'landsat-8' && typeof i.properties.score === 'number' && i.properties.score < 50;
+    const during = await reader.searchItems(search(filter));
+    assert.deepEqual(found(during), expected(filtered), 'a search of another connection, without the indexes, is right');
+    assert.equal(during.numberMatched, expected(filtered).length);
+    assert.equal((await reader.searchItems(search({ bbox: [0, 40, 30, 60] }))).numberMatched, (await loader.searchItems(search({ bbox: [0, 40, 30, 60] }))).numberMatched);
+
+    const after = await loader.searchItems(search(filter));
+    assert.deepEqual(indexNames(file), ITEM_INDEXES, 'the first read builds them again');
+    assert.deepEqual(found(after), expected(filtered));
+    // Replacing items on the bulk path replaces them, their boxes and their text.
+    // 55 items: above the minimum of 50, under a fifth of the 302 stored.
+    const moved = items.slice(0, 55).map((i) => ({ ...i, properties: { ...i.properties, title: 'relocated survey', platform: 'moved-platform' } }));
+    assert.deepEqual(await loader.upsertItems(moved), { written: 55, errors: [] });
+    assert.deepEqual(indexNames(file), ITEM_INDEXES, 'a batch under a fifth of the table updates the indexes');
+    assert.equal((await loader.searchItems(search({ q: 'relocated' }))).numberMatched, 55);
+    assert.equal((await loader.searchItems(search({ filter: "platform = 'moved-platform'", 'filter-lang': 'cql2-text' }))).numberMatched, 55);
+    assert.equal((await loader.searchItems(search({}))).numberMatched, items.length);
+  } finally {
+    await reader.close();
+    await loader.close();
+  }
+});
+
+test('a bulk load cut short keeps the catalog right: the next open builds the dropped indexes', async () => {
+  const file = freshFile();
+  const { collections, items } = syntheticCorpus();
+  const crashed = new SqliteCatalogIndex(file, { bulkLoadMinItems: 50 });
+  await crashed.upsertCollections(collections);
+  assert.equal((await crashed.upsertItems(items)).written, items.length);
+  assert.deepEqual(indexNames(file), [], 'the process stops before any read or close builds the indexes');
+  const reopened = new SqliteCatalogIndex(file);
+  try {
+    assert.deepEqual(indexNames(file), ITEM_INDEXES);
+    const page = await reopened.searchItems(search({ collections: ['syn-b'], filter: 'count < 500', 'filter-lang': 'cql2-text' }));
+    assert.equal(page.numberMatched, items.filter((i) => i.collection === 'syn-b' && (i.properties.count as number) < 500).length);
+  } finally {
+    await reopened.close();
+    // The first connection is closed last, as the process that crashed would never close it.
+    await crashed.close();
+  }
+});
+
+test('changing the indexed properties takes effect at the next open, with the same answers', async () => {
+  const file = freshFile();
+  const { collections, items } = syntheticCorpus();
+  const filter = { filter: "city IN ('Köln', 'Berlin') AND threshold > 30", 'filter-lang': 'cql2-text' };
+  const count = (i: StacItem) => ['Köln', 'Berlin'].includes(i.properties.city as string) && (i.properties.threshold as number) > 30;
+  const first = new SqliteCatalogIndex(file, { indexedProperties: ['platform'] });
+  await first.upsertCollections(collections);
+  await first.upsertItems(items);
+  assert.equal((await first.searchItems(search(filter))).numberMatched, items.filter(count).length);
+  await first.close();
+  const second = new SqliteCatalogIndex(file, { indexedProperties: ['city', 'threshold'] });
+  try {
+    const db = new DatabaseSync(file, { readOnly: true });
+    const columns = (db.prepare('PRAGMA table_info(items)').all() as { name: string }[]).map((c) => c.name).filter((c) => c.startsWith('prop:'));
+    const covering = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'items_by_collection'").get() as { sql: string }).sql;
+    db.close();
+    assert.deepEqual(columns, ['prop:city', 'prop:threshold']);
+    assert.match(covering, /"prop:city", "prop:threshold"\)$/);
+    assert.equal((await second.searchItems(search(filter))).numberMatched, items.filter(count).length);
+    assert.throws(() => new SqliteCatalogIndex(file, { indexedProperties: ['bad"name'] }), /not a property name/);
+  } finally {
+    await second.close();
+  }
+});
+
+test('a catalog file of schema version 2 is migrated in place: documents move out of the item rows, properties get columns', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'meridian-sqlite-v2-')), 'catalog.sqlite');
+  const collection = minimalCollection('old', [-180, -90, 180, 90], ['2020-01-01T00:00:00Z', null]);
+  const item: StacItem = {
+    type: 'Feature', stac_version: '1.0.0', id: 'old-1', collection: 'old',
+    geometry: { type: 'Polygon', coordinates: [[[10, 40], [11, 40], [11, 41], [10, 41], [10, 40]]] }, bbox: [10, 40, 11, 41],
+    properties: { datetime: '2021-01-01T00:00:00Z', title: 'Vintage harbour', platform: 'landsat-8', 'eo:cloud_cover': 12.5, tags: TAGS.slice(0, 2) },
+    links: [{ rel: 'self', href: 'https://example.org/old-1' }], assets: { data: { href: 'https://example.org/old-1.tif' } },
+  };
+  const v2 = new DatabaseSync(file);
+  v2.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '2');
+    CREATE TABLE collections (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, geometry TEXT, minx REAL, miny REAL, maxx REAL, maxy REAL,
+      dt_start REAL NOT NULL, dt_end REAL NOT NULL, account TEXT, repository TEXT, visibility TEXT NOT NULL DEFAULT 'public',
+      state TEXT NOT NULL DEFAULT 'published', disabled INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE items (rid INTEGER PRIMARY KEY, collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE, id TEXT NOT NULL,
+      dt REAL NOT NULL, dt_start REAL NOT NULL, dt_end REAL NOT NULL, geometry TEXT, minx REAL, miny REAL, maxx REAL, maxy REAL,
+      properties TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (collection, id));
+    CREATE INDEX items_by_datetime ON items (dt, id, collection); CREATE INDEX items_by_id ON items (id, collection);
+    CREATE INDEX items_by_collection ON items (collection, dt, id);
+    CREATE VIRTUAL TABLE items_rtree USING rtree(id, minx, maxx, miny, maxy);
+    CREATE VIRTUAL TABLE items_fts USING fts5(id, title, description, keywords, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');`);
+  const t = Date.parse('2021-01-01T00:00:00Z');
+  v2.prepare('INSERT INTO collections (id, doc, dt_start, dt_end) VALUES (?, ?, ?, ?)').run('old', JSON.stringify(collection), t, 8.64e15);
+  const { properties, ...rest } = item;
+  v2.prepare('INSERT INTO items (rid, collection, id, dt, dt_start, dt_end, geometry, minx, miny, maxx, maxy, properties, doc) VALUES (1, ?, ?, ?, ?, ?, ?, 10, 40, 11, 41, jsonb(?), ?)')
+    .run('old', 'old-1', t, t, t, JSON.stringify(item.geometry), JSON.stringify(properties), JSON.stringify({ ...rest, properties: null }));
+  v2.exec("INSERT INTO items_rtree VALUES (2, 10, 11, 40, 41); INSERT INTO items_fts (rowid, id, title, description, keywords) VALUES (1, 'old-1', 'Vintage harbour', '', 'old landsat-8')");
+  v2.close();
+
+  const index = new SqliteCatalogIndex(file);
+  try {
+    assert.deepEqual(await index.getItem({ collection: 'old', id: 'old-1' }), item);
+    for (const params of [{ bbox: [10.5, 40.5, 12, 42] }, { q: 'harbour' }, { filter: "platform = 'landsat-8' AND eo:cloud_cover < 20", 'filter-lang': 'cql2-text' }, { ids: ['old-1'] }]) {
+      const page = await index.searchItems(search(params));
+      assert.deepEqual(page.features, [item], JSON.stringify(params));
+    }
+    const extra = { ...item, id: 'new-1' };
+    assert.deepEqual(await index.upsertItems([extra]), { written: 1, errors: [] });
+    assert.equal((await index.searchItems(search({ filter: "platform = 'landsat-8'", 'filter-lang': 'cql2-text' }))).numberMatched, 2);
+  } finally {
+    await index.close();
+  }
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    assert.deepEqual({ ...db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '3' });
+    const columns = (db.prepare('PRAGMA table_info(items)').all() as { name: string }[]).map((c) => c.name);
+    assert.ok(!columns.includes('doc') && columns.includes('prop:platform') && columns.includes('prop:eo:cloud_cover'));
+    assert.deepEqual({ ...db.prepare('SELECT count(*) AS n FROM item_docs').get() }, { n: 2 });
+    assert.deepEqual({ ...db.prepare('SELECT "prop:platform" AS p, "prop:eo:cloud_cover" AS c FROM items WHERE id = ?').get('old-1') }, { p: 'landsat-8', c: 12.5 });
+  } finally {
+    db.close();
+  }
+  assert.deepEqual(indexNames(file), ITEM_INDEXES, 'the v2 indexes on id and on (collection, dt, id) are replaced');
 });
