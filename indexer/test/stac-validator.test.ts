@@ -9,6 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { loadConfig } from '@meridian/core/config/config';
+import { readingOptions } from '../src/reading-options.ts';
 import { createStacValidator, DEFAULT_SCHEMA_DIR } from '../src/validate/stac-validator.ts';
 
 const examples = new URL('./fixtures/stac-examples-1.1.0/', import.meta.url).pathname;
@@ -38,6 +40,15 @@ const validator = createStacValidator();
 test('the schema cache in the repository is the default', () => {
   assert.equal(validator.schemaDir, DEFAULT_SCHEMA_DIR.replace(/\/$/, ''));
   assert.ok(readdirSync(join(DEFAULT_SCHEMA_DIR, 'schemas.stacspec.org')).includes('v1.1.0'));
+});
+
+test('STAC_SCHEMA_DIR and INDEXER_MAX_READ_BYTES reach the readers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-schema-dir-'));
+  const options = readingOptions(loadConfig({ STAC_SCHEMA_DIR: dir, INDEXER_MAX_READ_BYTES: '2048' }));
+  assert.equal(options.validator.schemaDir, dir);
+  assert.equal(options.readCap, 2048);
+  assert.equal(readingOptions(loadConfig({})).readCap, 10 * 1024 * 1024);
+  assert.throws(() => loadConfig({ INDEXER_MAX_READ_BYTES: '12' }), /INDEXER_MAX_READ_BYTES="12" is invalid: expected a number of bytes from 1024/);
 });
 
 test('the official STAC 1.1.0 examples are valid, extensions included', async () => {

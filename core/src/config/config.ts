@@ -43,6 +43,12 @@ export interface Config {
     defaultLimit: number;
     maxLimit: number;
   };
+  indexer: {
+    /** STAC_SCHEMA_DIR: the offline schema cache; undefined = the schemas vendored in indexer/stac-schemas. */
+    stacSchemaDir: string | undefined;
+    /** The largest document (STAC JSON, NDJSON, GeoJSON) read whole, and the largest single header read. */
+    maxReadBytes: number;
+  };
 }
 
 export interface FirstAdminConfig {
@@ -123,6 +129,8 @@ export const variables = {
   stacDescription: variable('STAC_DESCRIPTION', 'Open geospatial data, searchable through STAC.', 'a description for the STAC landing page', text),
   stacDefaultLimit: variable('STAC_DEFAULT_LIMIT', '10', 'an integer from 1 to 10000', integer(1, 10000)),
   stacMaxLimit: variable('STAC_MAX_LIMIT', '10000', 'an integer from 1 to 100000', integer(1, 100000)),
+  stacSchemaDir: variable('STAC_SCHEMA_DIR', undefined, 'a directory of STAC JSON schemas laid out by URL (schemas.stacspec.org/v1.0.0/…)', text),
+  indexerMaxReadBytes: variable('INDEXER_MAX_READ_BYTES', '10485760', 'a number of bytes from 1024 to 1073741824', integer(1024, 1073741824)),
 } as const;
 
 function read<T>(env: Env, v: Variable<T>): T | undefined {
@@ -217,6 +225,10 @@ export function loadConfig(env: Env = process.env): Config {
       description: required(env, variables.stacDescription),
       defaultLimit,
       maxLimit,
+    },
+    indexer: {
+      stacSchemaDir: read(env, variables.stacSchemaDir),
+      maxReadBytes: required(env, variables.indexerMaxReadBytes),
     },
   };
 }
