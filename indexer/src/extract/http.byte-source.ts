@@ -63,6 +63,7 @@ async function take(response: Response, skip: number, length: number, stats: Rea
 export async function httpByteSource(href: string | URL, options: HttpByteSourceOptions = {}): Promise<ByteSource> {
   const url = new URL(href);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${shown(url)}: only http and https URLs can be read`);
+  if (url.username || url.password) throw new TypeError(`${shown(url)}: credentials go in the headers option, not in the URL`);
   const stats: ReadStats = { requests: 0, bytes: 0 };
 
   const request = async (first: number, last: number): Promise<Response> => {
