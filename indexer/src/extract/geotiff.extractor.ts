@@ -17,7 +17,7 @@ const USER_DEFINED = 32767;
 const SUBFILE_REDUCED = 1;
 const SUBFILE_MASK = 4;
 
-/** geotiff.js's BaseSource over ours, each read checked against the cap. */
+/** geotiff.js's source interface (fetch of slices, file size) over ours, each read checked against the cap. */
 function geotiffSource(source: ByteSource, cap: number) {
   return {
     fileSize: source.size,
@@ -27,10 +27,6 @@ function geotiffSource(source: ByteSource, cap: number) {
         return (await source.read(start, end)).slice().buffer as ArrayBuffer;
       }));
     },
-    async fetchSlice() {
-      throw new Error('not used');
-    },
-    async close() {},
   };
 }
 
