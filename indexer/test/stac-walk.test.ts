@@ -182,3 +182,10 @@ test('the same walk over a local directory finds the same items and collections'
   // The absolute link naming the HTTP server now points at another host, but its item is found as a root all the same.
   assert.deepEqual(summary(local), summary(entries));
 });
+
+test('a walk stops at maxDocuments and says where', async () => {
+  const walked: WalkEntry[] = [];
+  for await (const entry of walkStac(directoryRepositoryReader(repo, 'https://data.example/data/ada/sst/'), { repositoryCollectionId: 'ada.sst', validator, maxDocuments: 3 })) walked.push(entry);
+  const stops = walked.filter((e) => e.kind === 'problem' && /more than 3 STAC documents/.test(e.message));
+  assert.equal(stops.length, 1);
+});
