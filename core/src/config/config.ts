@@ -49,6 +49,10 @@ export interface Config {
     /** The largest document (STAC JSON, NDJSON, GeoJSON) read whole, and the largest single header read. */
     maxReadBytes: number;
   };
+  web: {
+    /** MAP_STYLE_URL: a MapLibre style for the web app's maps; undefined = the bundled offline basemap. */
+    mapStyleUrl: string | undefined;
+  };
 }
 
 export interface FirstAdminConfig {
@@ -131,6 +135,7 @@ export const variables = {
   stacMaxLimit: variable('STAC_MAX_LIMIT', '10000', 'an integer from 1 to 100000', integer(1, 100000)),
   stacSchemaDir: variable('STAC_SCHEMA_DIR', undefined, 'a directory of STAC JSON schemas laid out by URL (schemas.stacspec.org/v1.0.0/…)', text),
   indexerMaxReadBytes: variable('INDEXER_MAX_READ_BYTES', '10485760', 'a number of bytes from 1024 to 1073741824', integer(1024, 1073741824)),
+  mapStyleUrl: variable('MAP_STYLE_URL', undefined, 'the http(s) URL of a MapLibre style document, e.g. https://tiles.openfreemap.org/styles/liberty', httpUrl),
 } as const;
 
 function read<T>(env: Env, v: Variable<T>): T | undefined {
@@ -229,6 +234,9 @@ export function loadConfig(env: Env = process.env): Config {
     indexer: {
       stacSchemaDir: read(env, variables.stacSchemaDir),
       maxReadBytes: required(env, variables.indexerMaxReadBytes),
+    },
+    web: {
+      mapStyleUrl: read(env, variables.mapStyleUrl)?.href,
     },
   };
 }
