@@ -73,7 +73,7 @@ interface Found {
 interface WalkBounds {
   prefix: string;
   startAfter: string;
-  /** Keys under a common prefix already listed. */
+  /** Keys under a common prefix already listed, or not to be listed. */
   skipPrefix?: string;
 }
 
@@ -207,17 +207,15 @@ export class FilesystemObjectStore implements ObjectStore {
     const delimiter = options.delimiter === undefined ? undefined : checkDelimiter(options.delimiter);
     const maxKeys = checkMaxKeys(options.maxKeys);
     let startAfter = checkStartAfter(options.startAfter ?? '');
-    let skipPrefix: string | undefined;
     if (options.continuationToken !== undefined) {
-      const token = decodeListToken(options.continuationToken);
-      if (compareKeys(token.after, startAfter) > 0) startAfter = token.after;
-      if (token.commonPrefix) skipPrefix = token.after;
+      const after = decodeListToken(options.continuationToken);
+      if (compareKeys(after, startAfter) > 0) startAfter = after;
     }
 
-    const bounds: WalkBounds = { prefix, startAfter, skipPrefix };
+    const bounds: WalkBounds = { prefix, startAfter };
     const objects: ObjectInfo[] = [];
     const commonPrefixes: string[] = [];
-    let last: { after: string; commonPrefix: boolean } | undefined;
+    let last: string | undefined;
     let isTruncated = false;
     const startDir = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     if (startDir === '' ? (await this.#realRoot()) !== undefined : await this.#linkFree(startDir)) {
@@ -225,6 +223,11 @@ export class FilesystemObjectStore implements ObjectStore {
         const rest = found.key.slice(prefix.length);
         const at = delimiter === undefined ? -1 : rest.indexOf(delimiter);
         const commonPrefix = at >= 0 ? prefix + rest.slice(0, at + delimiter!.length) : undefined;
+        if (commonPrefix !== undefined && compareKeys(commonPrefix, startAfter) <= 0) {
+          // Keys after start-after, under a common prefix that is not: S3 lists neither.
+          bounds.skipPrefix = commonPrefix;
+          continue;
+        }
         if (objects.length + commonPrefixes.length === maxKeys) {
           isTruncated = true;
           break;
@@ -232,7 +235,7 @@ export class FilesystemObjectStore implements ObjectStore {
         if (commonPrefix !== undefined) {
           commonPrefixes.push(commonPrefix);
           bounds.skipPrefix = commonPrefix;
-          last = { after: commonPrefix, commonPrefix: true };
+          last = commonPrefix;
           continue;
         }
         let stats: BigIntStats;
@@ -244,7 +247,7 @@ export class FilesystemObjectStore implements ObjectStore {
         }
         if (!stats.isFile()) continue;
         objects.push(await this.#info(found.key, stats));
-        last = { after: found.key, commonPrefix: false };
+        last = found.key;
       }
     }
     return {

@@ -66,26 +66,25 @@ export function multipartEtag(partEtags: string[]): string {
   return `"${hash.digest('hex')}-${partEtags.length}"`;
 }
 
-/** Where a listing resumes: after this key, or after every key under this common prefix. */
-export interface ListPosition {
-  after: string;
-  commonPrefix: boolean;
+/**
+ * A continuation token: the last key or common prefix listed, which the next
+ * page starts after, as start-after does. S3 lists a common prefix only when it
+ * sorts after start-after, so resuming after one skips the keys under it too.
+ */
+export function encodeListToken(after: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, a: after }), 'utf8').toString('base64url');
 }
 
-export function encodeListToken(position: ListPosition): string {
-  return Buffer.from(JSON.stringify({ v: 1, a: position.after, p: position.commonPrefix }), 'utf8').toString('base64url');
-}
-
-export function decodeListToken(token: string): ListPosition {
+export function decodeListToken(token: string): string {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     decoded = undefined;
   }
-  const value = decoded as { v?: unknown; a?: unknown; p?: unknown } | undefined;
-  if (typeof value !== 'object' || value === null || value.v !== 1 || typeof value.a !== 'string' || !value.a.isWellFormed() || typeof value.p !== 'boolean') {
+  const value = decoded as { v?: unknown; a?: unknown } | undefined;
+  if (typeof value !== 'object' || value === null || value.v !== 1 || typeof value.a !== 'string' || !value.a.isWellFormed()) {
     throw new ValidationError('continuationToken is not one this store issued: pass nextContinuationToken from the previous page unchanged');
   }
-  return { after: value.a, commonPrefix: value.p };
+  return value.a;
 }

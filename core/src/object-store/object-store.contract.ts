@@ -114,7 +114,8 @@ function expectedListing(keys: string[], options: ListOptions): { keys: string[]
     if (at < 0) entries.push({ entry: key, prefix: false });
     else {
       const common = key.slice(0, at + delimiter!.length);
-      if (entries.at(-1)?.entry !== common) entries.push({ entry: common, prefix: true });
+      // A common prefix is listed only when it sorts after start-after itself (which makes a continuation token of it work).
+      if (entries.at(-1)?.entry !== common && compareKeys(common, startAfter) > 0) entries.push({ entry: common, prefix: true });
     }
   }
   return { keys: entries.filter((e) => !e.prefix).map((e) => e.entry), prefixes: entries.filter((e) => e.prefix).map((e) => e.entry) };
@@ -172,6 +173,8 @@ const LISTINGS: ListOptions[] = [
   { startAfter: 'a/b/c' },
   { startAfter: 'a/b/c', delimiter: '/' },
   { startAfter: 'a/b/c', prefix: 'a/', delimiter: '/' },
+  { startAfter: 'a/', delimiter: '/' },
+  { startAfter: 'a', delimiter: '/' },
   { startAfter: 'a/b', prefix: 'a/b' },
   { startAfter: 'b', delimiter: '/' },
   { startAfter: 'z/~' },
@@ -255,6 +258,7 @@ export function objectStoreContract(name: string, openBackend: OpenBackend): voi
         // Spot checks of the oracle itself, so that a mistake there cannot hide one in an adapter.
         assert.deepEqual(expectedListing(LISTING_KEYS, { prefix: 'a/b', delimiter: '/' }), { keys: ['a/b-c', 'a/b.c', 'a/b0', 'a/bc'], prefixes: ['a/b/'] });
         assert.deepEqual(expectedListing(LISTING_KEYS, { prefix: 'f/日', delimiter: '/' }), { keys: ['f/日', 'f/日本.txt'], prefixes: ['f/日本/'] });
+        assert.deepEqual(expectedListing(LISTING_KEYS, { startAfter: 'a/b/c', delimiter: '/' }).prefixes, ['f/', 'space dir/', 'z/', 'é-x/']);
       });
     });
 
@@ -290,6 +294,20 @@ export function objectStoreContract(name: string, openBackend: OpenBackend): voi
         const listed = await listAll(store);
         assert.deepEqual(listed.keys, ['doc.bin']);
         assert.deepEqual((await store.list({ delimiter: '/' })).commonPrefixes, []);
+      });
+    });
+
+    test('a body shorter or longer than its given length is refused, and nothing is stored', async () => {
+      await withStore(openBackend, async (store) => {
+        await put(store, 'kept.txt', 'kept');
+        await assert.rejects(store.put('kept.txt', Readable.from([Buffer.from('four')]), { contentLength: 5 }), isValidation(/4 bytes/));
+        await assert.rejects(store.put('long.txt', Readable.from([Buffer.from('sixsix')]), { contentLength: 5 }), isValidation());
+        assert.deepEqual(await read(store, 'kept.txt'), Buffer.from('kept'));
+        assert.equal(await store.head('long.txt'), undefined);
+        const uploadId = await store.createMultipartUpload('m.bin');
+        await assert.rejects(store.uploadPart('m.bin', uploadId, 1, Readable.from([Buffer.from('abc')]), 4), isValidation());
+        assert.deepEqual((await store.listParts('m.bin', uploadId)).parts, []);
+        await store.abortMultipartUpload('m.bin', uploadId);
       });
     });
 
