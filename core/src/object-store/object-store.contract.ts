@@ -319,7 +319,9 @@ export function objectStoreContract(name: string, openBackend: OpenBackend): voi
         const second = await put(store, 'x.txt', 'version two');
         assert.notEqual(second.etag, first.etag);
         assert.equal((await store.head('x.txt'))?.etag, second.etag);
-        assert.equal((await store.get('x.txt'))?.info.etag, second.etag);
+        const got = await store.get('x.txt');
+        got?.body.destroy(); // a body that is not read is destroyed, or it holds its file or connection
+        assert.equal(got?.info.etag, second.etag);
         assert.equal((await store.list()).objects[0].etag, second.etag);
         assert.deepEqual(await read(store, 'x.txt'), Buffer.from('version two'));
       });
@@ -493,7 +495,7 @@ export function objectStoreContract(name: string, openBackend: OpenBackend): voi
         const written = await store.put('large.bin', body);
         sample();
         assert.equal(written.size, size);
-        const writeGrowth = peak - before;
+        const writeGrowth = Math.max(0, peak - before);
         assert.ok(writeGrowth < size / 2, `put grew the process by ${(writeGrowth / MiB).toFixed(1)} MiB for a ${size / MiB} MiB object`);
 
         const got = await store.get('large.bin');
@@ -507,10 +509,10 @@ export function objectStoreContract(name: string, openBackend: OpenBackend): voi
           readHash.update(piece as Buffer);
           if (pieces++ % 32 === 0) sample();
         }
-        const readGrowth = peak - readStart;
+        const readGrowth = Math.max(0, peak - readStart);
         assert.ok(readGrowth < size / 2, `get grew the process by ${(readGrowth / MiB).toFixed(1)} MiB for a ${size / MiB} MiB object`);
         assert.equal(readHash.digest('hex'), hash.digest('hex'), 'the bytes read are the bytes written');
-        console.log(`# ${name}: 64 MiB put grew RSS by ${(writeGrowth / MiB).toFixed(1)} MiB, get by ${(readGrowth / MiB).toFixed(1)} MiB`);
+        console.log(`# ${name}: a 64 MiB put grew RSS by ${(writeGrowth / MiB).toFixed(1)} MiB at most, a get by ${(readGrowth / MiB).toFixed(1)} MiB`);
       });
     });
 
