@@ -8,7 +8,9 @@ import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import type { Logger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { authenticate } from './accounts/authentication.ts';
+import type { OpenRepositoryStore } from './accounts/accounts-api-deps.ts';
 import { managementApi } from './accounts/management-api.ts';
+import { dataProxyRoutes } from './data-proxy/data-proxy.routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { aggregationRoutes } from './stac/aggregation.routes.ts';
 import { landingRoutes } from './stac/landing.routes.ts';
@@ -23,6 +25,8 @@ export interface AppDeps extends StacDeps {
   metadata: MetadataStore;
   /** Where avatar images live. */
   avatars: AvatarStorage;
+  /** Where each repository's files live (its data connection's store, scoped to its prefix). */
+  openStore: OpenRepositoryStore;
   /** Epoch milliseconds; default Date.now (tests move it). */
   clock?: Clock;
 }
@@ -43,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
     },
   }));
 
-  const accounts = { config: deps.config, metadata: deps.metadata, avatars: deps.avatars, clock: deps.clock ?? Date.now, catalog: deps.catalog };
+  const accounts = { config: deps.config, metadata: deps.metadata, avatars: deps.avatars, clock: deps.clock ?? Date.now, catalog: deps.catalog, openStore: deps.openStore };
   const stac = express.Router();
   // STAC APIs are read from browsers on other origins (STAC Browser, notebooks).
   stac.use(cors({ exposedHeaders: ['Location', 'X-Request-Id'] }));
@@ -58,6 +62,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/stac', stac);
 
   app.use('/api/v1', managementApi(accounts));
+  app.use('/data', dataProxyRoutes(accounts));
 
   app.get('/', (_req, res) => res.redirect('/stac/'));
   app.use(notFound);

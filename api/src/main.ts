@@ -9,7 +9,9 @@ import { secretKeyOf } from '@meridian/core/crypto/secret-key';
 import { ensureDefaultDataConnection } from '@meridian/core/data-connections/default-connection';
 import { createLogger } from '@meridian/core/logging/logger';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
+import { closeS3Clients } from '@meridian/core/object-store/repository-store';
 import { createApp } from './app.ts';
+import { repositoryStores } from './data-proxy/repository-stores.ts';
 
 async function start(): Promise<void> {
   let config: Config;
@@ -57,13 +59,14 @@ async function start(): Promise<void> {
   }
   const catalog = new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
   const adminToken = resolveAdminToken(config);
-  const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(config.dataDir), clock });
+  const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(config.dataDir), clock,
+    openStore: repositoryStores(config) });
 
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ dataDir: config.dataDir, adminToken: config.adminToken ? 'from ADMIN_TOKEN' : adminTokenFile(config) },
-      `Meridian listening on http://${config.host}:${port}/ (STAC API at /stac, management API at /api/v1)`);
+      `Meridian listening on http://${config.host}:${port}/ (STAC API at /stac, management API at /api/v1, files at /data)`);
   });
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
@@ -76,6 +79,7 @@ async function start(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     server.close(() => {
+      closeS3Clients();
       Promise.allSettled([catalog.close(), metadata.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();

@@ -9,6 +9,7 @@ import { loadConfig } from '@meridian/core/config/config';
 import { createLogger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { createApp } from '../src/app.ts';
+import { repositoryStores } from '../src/data-proxy/repository-stores.ts';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: unknown };
 
@@ -21,6 +22,7 @@ export function servedRoutes(): { method: string; path: string }[] {
     // Listing routes sends no request, so the metadata store is never called.
     const app = createApp({
       catalog, config, adminToken: 'x'.repeat(32), logger: createLogger('silent'), metadata: {} as MetadataStore, avatars: fileAvatarStorage(dir),
+      openStore: repositoryStores(config),
     }) as unknown as { router: { stack: Layer[] } };
     const found: { method: string; path: string }[] = [];
     const visit = (stack: Layer[], prefix: string) => {

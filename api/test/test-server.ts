@@ -15,6 +15,7 @@ import { createLogger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { createApp } from '../src/app.ts';
+import { repositoryStores } from '../src/data-proxy/repository-stores.ts';
 
 export interface TestServer {
   url: string;
@@ -41,7 +42,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const catalog = new SqliteCatalogIndex(join(dataDir, 'catalog.sqlite'));
   const metadata = await openMetadataStore(config, { now: clock });
   await ensureFirstAdmin({ store: metadata.store, clock }, config.accounts.firstAdmin);
-  const app = createApp({ catalog, config, adminToken, logger: createLogger('silent'), metadata: metadata.store, avatars: fileAvatarStorage(dataDir), clock });
+  const app = createApp({ catalog, config, adminToken, logger: createLogger('silent'), metadata: metadata.store, avatars: fileAvatarStorage(dataDir), clock,
+    openStore: repositoryStores(config) });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

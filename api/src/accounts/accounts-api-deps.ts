@@ -5,7 +5,9 @@ import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import type { SessionSettings } from '@meridian/core/accounts/sessions.service';
 import type { Config } from '@meridian/core/config/config';
+import type { DataConnection } from '@meridian/core/accounts/accounts.types';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
+import type { ObjectStore } from '@meridian/core/object-store/object-store.port';
 import { baseUrl } from '../http/base-url.ts';
 
 /** What the management API's account routes receive. */
@@ -16,7 +18,12 @@ export interface AccountsApiDeps {
   clock: Clock;
   /** The catalog index: every repository is a STAC collection in it. */
   catalog: CatalogIndex;
+  /** A repository's files: the data proxy and the files listing read them through it. */
+  openStore: OpenRepositoryStore;
 }
+
+/** Opens a repository's files: its data connection's store, scoped to the repository's prefix. */
+export type OpenRepositoryStore = (connection: DataConnection, prefix: string) => ObjectStore;
 
 export const coreDeps = (deps: AccountsApiDeps) => ({ store: deps.metadata, clock: deps.clock, avatars: deps.avatars });
 

@@ -135,6 +135,23 @@ const schemas = {
     type: 'object', additionalProperties: false, minProperties: 1,
     properties: { admin: { type: 'boolean' }, createRepositories: { type: 'boolean' }, createOrganizations: { type: 'boolean' }, disabled: { type: 'boolean' } },
   },
+  FilePage: {
+    type: 'object', required: ['files', 'directories'],
+    properties: {
+      files: {
+        type: 'array',
+        items: {
+          type: 'object', required: ['key', 'size', 'etag', 'lastModified', 'contentType', 'href'],
+          properties: {
+            key: { type: 'string', description: 'Relative to the repository.' }, size: { type: 'integer', minimum: 0 }, etag: { type: 'string', description: 'Quoted, as in HTTP.' },
+            lastModified: DATE_TIME, contentType: { type: 'string' }, href: { type: 'string', format: 'uri', description: 'The download: /data/{account}/{repository}/{key}.' },
+          },
+        },
+      },
+      directories: { type: 'array', items: { type: 'string' }, description: 'Common prefixes, each ending with the delimiter.' },
+      next: { type: 'string', description: 'Cursor of the next page; absent on the last one.' },
+    },
+  },
   Repository: {
     type: 'object', required: ['id', 'accountId', 'repositoryId', 'title', 'description', 'tags', 'visibility', 'state', 'disabled', 'featured', 'collectionId', 'createdAt', 'updatedAt'],
     properties: {
@@ -376,6 +393,21 @@ export function managementOpenApiDocument(serverUrl: string) {
         get: { ...read({ tags: ['Repositories'], summary: 'One repository', operationId: 'getRepository', responses: { 200: ok('The repository.', schema('Repository')) } }), security: [...signedIn, {}] },
         patch: write({ tags: ['Repositories'], summary: 'Change a repository (maintainers and up)', operationId: 'updateRepository', requestBody: body(schema('RepositoryPatch')), responses: { 200: ok('The repository.', schema('Repository')), 409: error('Conflict') } }),
         delete: write({ tags: ['Repositories'], summary: 'Delete a repository (owners and admins); its files stay', operationId: 'deleteRepository', responses: noContent }),
+      },
+      '/repositories/{account}/{repository}/files': {
+        parameters: repoParams,
+        get: {
+          ...read({
+            tags: ['Repositories'], summary: "The repository's files, in key order (anyone who may read it)", operationId: 'listRepositoryFiles',
+            description: 'Each file links to its download under /data. With a delimiter, keys that continue past it after the prefix are folded into `directories`, which count towards `limit` like files.',
+            parameters: [
+              query('prefix', 'Only keys that start with it, e.g. `scenes/2024/`.', { type: 'string', maxLength: 1024 }),
+              query('delimiter', 'Usually `/`: list one folder level.', { type: 'string' }), ...paging,
+            ],
+            responses: { 200: ok('A page of files and directories.', schema('FilePage')), 400: error('InvalidParameterValue') },
+          }),
+          security: [...signedIn, {}],
+        },
       },
       ...membersPaths('/repositories/{account}/{repository}/members', repoParams, 'a repository', 'Repository'),
       ...membersPaths('/accounts/{id}/members', [accountId], 'an organisation', 'Organization'),

@@ -1,12 +1,13 @@
-// Repositories and their members, organisations' members and invitations: one
+// Repositories, their members and their files, organisations' members and invitations: one
 // router for the management API to mount.
 import { Router } from 'express';
+import { filesRoutes } from '../data-proxy/files.routes.ts';
 import { membershipsRoutes } from '../memberships/memberships.routes.ts';
 import type { AccountsApiDeps } from '../accounts/accounts-api-deps.ts';
 import { repositoriesRoutes } from './repositories.routes.ts';
 
 export function repositoriesApi(deps: AccountsApiDeps): Router {
   const router = Router();
-  router.use(repositoriesRoutes(deps), membershipsRoutes(deps));
+  router.use(repositoriesRoutes(deps), membershipsRoutes(deps), filesRoutes(deps));
   return router;
 }

@@ -75,6 +75,9 @@ describe('filesystem object store', () => {
     assert.equal(existsSync(join(outside, 'planted.txt')), false, 'nothing was written outside the root');
     assert.equal(await readFile(join(outside, 'secret.txt'), 'utf8'), 'secret');
     assert.ok(existsSync(join(root, 'link.txt')), 'the link itself is left alone');
+    await store.put('link.txt', body('replaces the link'));
+    assert.equal(await readFile(join(outside, 'secret.txt'), 'utf8'), 'secret', 'a put replaces a link, never writes through it');
+    assert.deepEqual(await keys(store), ['link.txt', 'real.txt']);
   });
 
   test('a staging directory inside the root, names no key could have, and non-UTF-8 names are not listed', async () => {

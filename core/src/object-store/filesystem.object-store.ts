@@ -337,8 +337,9 @@ export class FilesystemObjectStore implements ObjectStore {
         throw new ValidationError(`key ${JSON.stringify(key)} passes through a symbolic link, which this store does not follow`);
       }
       try {
+        // rename(2) replaces a file or a symbolic link itself (never what a link points to), but not a directory.
         const existing = await lstat(path).catch((error) => (isMissing(error) ? undefined : Promise.reject(error)));
-        if (existing && !existing.isFile()) throw this.#fileDirectoryConflict(key);
+        if (existing?.isDirectory()) throw this.#fileDirectoryConflict(key);
         await rename(temp, path);
         return;
       } catch (error) {
@@ -547,6 +548,8 @@ export class FilesystemObjectStore implements ObjectStore {
       // The record is written before the rename, which keeps the file's inode and
       // time, so the object is never visible with any other ETag.
       const stats = await stat(temp, { bigint: true });
+      // The record is named after the object's real path, so the root must exist to resolve it.
+      await mkdir(this.#root, { recursive: true });
       const recordPath = await this.#etagRecordPath(key);
       await mkdir(dirname(recordPath), { recursive: true });
       const recorded: RecordedEtag = { etag, size: String(stats.size), mtimeNs: String(stats.mtimeNs), ino: String(stats.ino) };
