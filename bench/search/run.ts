@@ -6,9 +6,7 @@
 //
 // Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteCatalogIndex } from '../../core/src/catalog-index/sqlite/sqlite.catalog-index.ts';
@@ -17,9 +15,8 @@ import {
   between, collectionDocuments, COLLECTIONS, pick, pickRegion, REGIONS, syntheticBatches, type Random,
 } from './synthetic-items.ts';
 import { seededRandom } from '../../core/src/testing/seeded-random.ts';
+import { fmt, machine as machineOf, percentile, REPO, writeDocsSection } from '../bench-report.ts';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DOCS = join(REPO, 'docs/benchmarks.md');
 const SECTION = '## Search on the embedded catalog (SQLite)';
 const LIMITS = { defaultLimit: 10, maxLimit: 10_000 };
 const BATCH = 5_000;
@@ -50,7 +47,6 @@ const DB = join(DIR, `catalog-${ITEMS}.db`);
 const LOAD_STATS = `${DB}.load.json`;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
-const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 interface LoadStats {
   items: number;
@@ -190,12 +186,6 @@ interface Sample {
   returned: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-}
-
 async function timed(index: SqliteCatalogIndex, params: Params): Promise<Sample> {
   const { search } = parseItemSearch(params, 'GET', LIMITS);
   const t0 = performance.now();
@@ -277,14 +267,10 @@ async function runQueries(index: SqliteCatalogIndex): Promise<Row[]> {
 // Report
 
 function machine(): string {
-  let cpu = 'unknown CPU';
-  try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
-  } catch { /* not Linux */ }
   const db = new DatabaseSync(':memory:');
   const { v } = db.prepare('SELECT sqlite_version() AS v').get() as { v: string };
   db.close();
-  return `${cpu}, ${availableParallelism()} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB RAM; Node ${process.version}, SQLite ${v}; ${process.platform}`;
+  return machineOf(`SQLite ${v}`);
 }
 
 function dbSize(): number {
@@ -327,32 +313,6 @@ function report(loadStats: LoadStats, rows: Row[], size: number): string {
   return lines.join('\n');
 }
 
-function writeDocs(section: string): void {
-  const header = [
-    '# Benchmarks',
-    '',
-    'Benchmarks live in `bench/`. Each writes its Markdown report to stdout and replaces its own section of this file,',
-    'so the figures here are from the last run on the machine it names. Run them from the repository root:',
-    '',
-    '```sh',
-    'npm run bench:search                       # 1,000,000 items; data in .bench/ (git-ignored)',
-    'npm run bench:search -- --items 100000     # a smaller catalogue',
-    'npm run bench:search -- --reuse            # query an already loaded catalogue again',
-    '```',
-    '',
-  ].join('\n');
-  let text = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : header;
-  const start = text.indexOf(SECTION);
-  if (start >= 0) {
-    const rest = text.slice(start + SECTION.length);
-    const next = rest.search(/^## /m);
-    text = text.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
-  } else {
-    text = `${text.trimEnd()}\n\n${section}`;
-  }
-  mkdirSync(dirname(DOCS), { recursive: true });
-  writeFileSync(DOCS, `${text.trimEnd()}\n`);
-}
 
 /** Reads the database file once, so that queries start from a warm OS page cache, as on a server that has been running. */
 function warmPageCache(): void {
@@ -376,6 +336,6 @@ await index.close();
 const section = report(loadStats, rows, dbSize());
 process.stdout.write(`${section}\n`);
 if (!args['no-docs']) {
-  writeDocs(section);
-  log(`wrote ${relative(REPO, DOCS)}`);
+  writeDocsSection(SECTION, section);
+  log('wrote docs/benchmarks.md');
 }

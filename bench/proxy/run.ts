@@ -1,0 +1,300 @@
+// Data proxy benchmark: a file of random bytes under the `local` connection,
+// read in one run (a) straight from disk with a Node read stream and (b)
+// downloaded through the data proxy over loopback HTTP, bytes discarded; then
+// (c) random ranged reads, and (d) the server's resident memory while it
+// streams. The server is `npm start` (api/src/main.ts) in a child process, so
+// its memory is its own.
+//
+//   node bench/proxy/run.ts [--size BYTES] [--rounds R] [--ranges N] [--dir PATH] [--reuse] [--no-docs]
+//
+// Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync, writeFileSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
+import { Agent, get, request } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort, startProcess, type LoopbackProcess } from '../../core/src/testing/loopback-server.ts';
+import { seededRandom } from '../../core/src/testing/seeded-random.ts';
+import { fmt, machine, percentile, REPO, writeDocsSection } from '../bench-report.ts';
+
+const SECTION = '## Data proxy: streaming downloads';
+const ACCOUNT = 'admin';
+const REPOSITORY = 'bench';
+const ADMIN = { email: 'bench@example.org', password: 'a bench admin password' };
+const SEED = 20_261_122;
+const MIN_RANGE = 16 * 1024;
+const MAX_RANGE = 1024 * 1024;
+/** "Flat": the server's peak resident memory while streaming stays within this much of its resting size. */
+const FLAT_GROWTH = 64 * 2 ** 20;
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: String(2 * 2 ** 30) },
+    rounds: { type: 'string', default: '3' },
+    ranges: { type: 'string', default: '1000' },
+    dir: { type: 'string', default: join(REPO, '.bench/proxy') },
+    reuse: { type: 'boolean', default: false },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+const SIZE = Number(args.size?.replace(/_/g, ''));
+const ROUNDS = Number(args.rounds);
+const RANGES = Number(args.ranges);
+if (!Number.isSafeInteger(SIZE) || SIZE < MAX_RANGE || !Number.isInteger(ROUNDS) || ROUNDS < 1 || !Number.isInteger(RANGES) || RANGES < 1) {
+  throw new Error('usage: node bench/proxy/run.ts [--size BYTES ≥ 1 MiB] [--rounds R] [--ranges N] [--dir PATH] [--reuse] [--no-docs]');
+}
+const DIR = resolve(args.dir as string);
+const DATA = join(DIR, 'data');
+const FILE = join(DATA, 'files', ACCOUNT, REPOSITORY, `random-${SIZE}.bin`);
+const KEY = `random-${SIZE}.bin`;
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const mib = (bytes: number) => bytes / 2 ** 20;
+const gibPerSecond = (bytes: number, ms: number) => bytes / 2 ** 30 / (ms / 1000);
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+// ---------------------------------------------------------------------------
+// The server, in a child process
+
+interface Server { process: LoopbackProcess; url: string; pid: number }
+
+async function startServer(): Promise<Server> {
+  if (!args.reuse) rmSync(DATA, { recursive: true, force: true });
+  mkdirSync(DATA, { recursive: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startProcess('meridian', process.execPath, [join(REPO, 'api/src/main.ts')], {
+    cwd: REPO,
+    env: { ...process.env, DATA_DIR: DATA, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    ready: { url: `${url}/stac/` },
+    stdin: 'pipe',
+  });
+  return { process: child, url, pid: child.child.pid as number };
+}
+
+/** The public repository the file lives in, created through the management API as the admin. */
+async function ensureRepository(url: string): Promise<void> {
+  const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (signIn.status !== 201) throw new Error(`signing in as the bench admin: ${signIn.status} ${await signIn.text()}`);
+  const { csrfToken } = await signIn.json() as { csrfToken: string };
+  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const created = await fetch(`${url}/api/v1/accounts/${ACCOUNT}/repositories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ id: REPOSITORY, title: 'Proxy benchmark', dataConnectionId: 'local', visibility: 'public', state: 'published' }),
+  });
+  if (created.status !== 201 && created.status !== 409) throw new Error(`creating the repository: ${created.status} ${await created.text()}`);
+}
+
+/** Random bytes, so nothing on the way can compress them; written once and kept with --reuse. */
+function ensureFile(): void {
+  if (existsSync(FILE) && statSync(FILE).size === SIZE) {
+    log(`reusing ${FILE}`);
+    return;
+  }
+  mkdirSync(dirname(FILE), { recursive: true });
+  const started = performance.now();
+  const buffer = Buffer.allocUnsafe(16 * 2 ** 20);
+  const fd = openSync(FILE, 'w');
+  try {
+    for (let written = 0; written < SIZE;) {
+      const n = Math.min(buffer.length, SIZE - written);
+      randomFillSync(buffer, 0, n);
+      written += writeSync(fd, buffer, 0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  log(`wrote ${fmt(SIZE / 2 ** 30, 2)} GiB of random bytes in ${fmt((performance.now() - started) / 1000)} s`);
+}
+
+// ---------------------------------------------------------------------------
+// Memory of the server process
+
+const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
+const kib = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+const rss = (pid: number) => kib(status(pid), 'VmRSS');
+
+/** Samples the server's RSS every 10 ms while `work` runs; the kernel's high-water mark is reset first, and read after. */
+async function withMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; before: number; peak: number }> {
+  const before = rss(pid);
+  // Writing 5 to clear_refs resets VmHWM, the process's peak RSS (Linux ≥ 4.0).
+  let hwm = true;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    hwm = false;
+  }
+  let sampled = before;
+  const timer = setInterval(() => {
+    sampled = Math.max(sampled, rss(pid));
+  }, 10);
+  try {
+    const result = await work();
+    const peak = Math.max(sampled, rss(pid), hwm ? kib(status(pid), 'VmHWM') : 0);
+    return { result, before, peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The measurements
+
+/** (a) The file through a Node read stream with its default buffer, bytes discarded. */
+async function readFromDisk(): Promise<number> {
+  const started = performance.now();
+  let bytes = 0;
+  for await (const chunk of createReadStream(FILE)) bytes += (chunk as Buffer).length;
+  if (bytes !== SIZE) throw new Error(`read ${bytes} of ${SIZE} bytes from disk`);
+  return performance.now() - started;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** (b) The file through the proxy, bytes discarded. */
+function download(url: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    get(`${url}/data/${ACCOUNT}/${REPOSITORY}/${KEY}`, { agent }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`download: HTTP ${res.statusCode}`));
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+      res.on('end', () => (bytes === SIZE ? resolvePromise(performance.now() - started) : reject(new Error(`downloaded ${bytes} of ${SIZE} bytes`))));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** One ranged read: the time to its last byte; every 50th is checked against the file. */
+function rangedRead(url: string, start: number, end: number, check: boolean): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const req = request(`${url}/data/${ACCOUNT}/${REPOSITORY}/${KEY}`, { agent, headers: { range: `bytes=${start}-${end}` } }, (res) => {
+      if (res.statusCode !== 206) reject(new Error(`range ${start}-${end}: HTTP ${res.statusCode}`));
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (check) chunks.push(chunk);
+      });
+      res.on('end', () => {
+        const ms = performance.now() - started;
+        if (bytes !== end - start + 1) return reject(new Error(`range ${start}-${end}: ${bytes} bytes`));
+        if (check) {
+          const expected = Buffer.allocUnsafe(bytes);
+          const fd = openSync(FILE, 'r');
+          readSync(fd, expected, 0, bytes, start);
+          closeSync(fd);
+          if (!expected.equals(Buffer.concat(chunks))) return reject(new Error(`range ${start}-${end}: the bytes differ from the file`));
+        }
+        resolvePromise(ms);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function rangedReads(url: string): Promise<number[]> {
+  const random = seededRandom(SEED);
+  const times: number[] = [];
+  for (let i = 0; i < RANGES; i++) {
+    const length = MIN_RANGE + Math.floor(random() * (MAX_RANGE - MIN_RANGE + 1));
+    const start = Math.floor(random() * (SIZE - length + 1));
+    times.push(await rangedRead(url, start, start + length - 1, i % 50 === 0));
+  }
+  return times.sort((a, b) => a - b);
+}
+
+// ---------------------------------------------------------------------------
+// Run and report
+
+interface Figures {
+  disk: number[];
+  proxy: number[];
+  memory: { before: number; peak: number };
+  rangeMemory: { before: number; peak: number };
+  ranges: number[];
+  date: string;
+}
+
+async function measure(server: Server): Promise<Figures> {
+  log('reading the file once to bring it into the page cache');
+  await readFromDisk();
+  const disk: number[] = [];
+  const proxy: number[] = [];
+  let memory = { before: Infinity, peak: 0 };
+  for (let round = 1; round <= ROUNDS; round++) {
+    disk.push(await readFromDisk());
+    const streamed = await withMemory(server.pid, () => download(server.url));
+    proxy.push(streamed.result);
+    memory = { before: Math.min(memory.before, streamed.before), peak: Math.max(memory.peak, streamed.peak) };
+    log(`round ${round}: disk ${fmt(gibPerSecond(SIZE, disk.at(-1)!), 2)} GiB/s, proxy ${fmt(gibPerSecond(SIZE, proxy.at(-1)!), 2)} GiB/s, `
+      + `server RSS ${fmt(mib(streamed.before), 0)} → peak ${fmt(mib(streamed.peak), 0)} MiB`);
+  }
+  log(`${RANGES} ranged reads`);
+  const ranged = await withMemory(server.pid, () => rangedReads(server.url));
+  return { disk, proxy, memory, rangeMemory: { before: ranged.before, peak: ranged.peak }, ranges: ranged.result, date: new Date().toISOString() };
+}
+
+function report(f: Figures): string {
+  const disk = gibPerSecond(SIZE, median(f.disk));
+  const proxy = gibPerSecond(SIZE, median(f.proxy));
+  const ratio = proxy / disk;
+  const growth = f.memory.peak - f.memory.before;
+  const mean = f.ranges.reduce((sum, ms) => sum + ms, 0) / f.ranges.length;
+  const rate = (times: number[]) => times.map((ms) => fmt(gibPerSecond(SIZE, ms), 2)).join(', ');
+  return [
+    SECTION,
+    '',
+    `Measured ${f.date.slice(0, 10)} with \`npm run bench:proxy${SIZE === 2 * 2 ** 30 ? '' : ` -- --size ${SIZE}`}\` on: ${machine()}.`,
+    '',
+    `**Data**: one file of ${fmt(SIZE / 2 ** 30, 2)} GiB of random bytes in a public repository on the \`local\` (filesystem) data connection, `
+      + 'served by `npm start` (api/src/main.ts) in a child process on loopback. The file is in the OS page cache for every read (it is read once beforehand), '
+      + 'so both sides measure the software, not the disk. The client and the server share the machine\'s cores.',
+    '',
+    `**Throughput**: medians of ${ROUNDS} alternating rounds, bytes counted and discarded.`,
+    '',
+    '| read | GiB/s (median) | every round, GiB/s |',
+    '|---|---:|---|',
+    `| (a) straight from disk: \`fs.createReadStream\` (64 KiB chunks) | ${fmt(disk, 2)} | ${rate(f.disk)} |`,
+    `| (b) through the proxy: \`GET /data/${ACCOUNT}/${REPOSITORY}/…\`, node:http client, keep-alive | ${fmt(proxy, 2)} | ${rate(f.proxy)} |`,
+    '',
+    `Ratio (b)/(a): **${fmt(ratio, 2)}**. Target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'missed'}.`,
+    '',
+    `**Ranged reads**: ${RANGES} sequential \`Range: bytes=…\` GETs of ${MIN_RANGE / 1024} KiB–${MAX_RANGE / 2 ** 20} MiB at random offsets (seeded), `
+      + 'one keep-alive connection, timed to the last byte; every 50th checked byte for byte against the file.',
+    '',
+    '| p50 ms | p95 ms | p99 ms | mean ms |',
+    '|---:|---:|---:|---:|',
+    `| ${fmt(percentile(f.ranges, 50), 2)} | ${fmt(percentile(f.ranges, 95), 2)} | ${fmt(percentile(f.ranges, 99), 2)} | ${fmt(mean, 2)} |`,
+    '',
+    `**Server memory** (resident set of the server process, sampled every 10 ms and the kernel's peak, VmHWM, reset before each download): `
+      + `${fmt(mib(f.memory.before), 0)} MiB at rest, peak ${fmt(mib(f.memory.peak), 0)} MiB while streaming ${fmt(SIZE / 2 ** 30, 2)} GiB `
+      + `(+${fmt(mib(growth), 0)} MiB); during the ranged reads ${fmt(mib(f.rangeMemory.before), 0)} → peak ${fmt(mib(f.rangeMemory.peak), 0)} MiB. `
+      + `Flat (peak within ${mib(FLAT_GROWTH)} MiB of rest): ${growth <= FLAT_GROWTH ? 'yes' : 'no'}.`,
+    '',
+  ].join('\n');
+}
+
+const server = await startServer();
+let figures: Figures;
+try {
+  await ensureRepository(server.url);
+  ensureFile();
+  figures = await measure(server);
+} catch (error) {
+  log(server.process.output());
+  throw error;
+} finally {
+  agent.destroy();
+  await server.process.stop();
+}
+const section = report(figures);
+process.stdout.write(`${section}\n`);
+if (!args['no-docs']) {
+  writeDocsSection(SECTION, section);
+  log('wrote docs/benchmarks.md');
+}
