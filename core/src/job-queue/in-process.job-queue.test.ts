@@ -14,11 +14,11 @@ function capturingLogger() {
   return { lines, logger: pino({ level: 'debug' }, sink) };
 }
 
-jobQueueContract('in-process', async () => new InProcessJobQueue({ logger: pino({ level: 'silent' }) }));
+jobQueueContract('in-process', async (options) => new InProcessJobQueue({ logger: pino({ level: 'silent' }), ...options }));
 
 test('in-process: a failed job is reported to the logger with its name and id', async () => {
   const { lines, logger } = capturingLogger();
-  const queue = new InProcessJobQueue({ logger });
+  const queue = new InProcessJobQueue({ logger, attempts: 1 });
   queue.handle('boom', async () => { throw new Error('broken on purpose'); });
   const { id } = await queue.add('boom', {});
   await queue.idle();
