@@ -14,9 +14,13 @@
 // and a key that does not verify (unknown, wrong secret, revoked, expired, its
 // account disabled) is a 401 at once, never a quiet fall back to anonymous. Such
 // requests need no CSRF token, because browsers never add that header on their
-// own. A bearer value of any other form (the STAC API's admin token) is left
-// alone for the routes that expect it.
+// own. The indexer sends its service credential the same way
+// (core/src/access/indexer-credential.ts) and becomes the access rule's INDEXER
+// caller; a wrong one is a 401. A bearer value of any other form (the STAC API's
+// admin token) is left alone for the routes that expect it.
 import type { Request, RequestHandler } from 'express';
+import { INDEXER } from '@meridian/core/access/access-rule';
+import { isIndexerToken, looksLikeIndexerToken } from '@meridian/core/access/indexer-credential';
 import { ANONYMOUS, loadCaller, type Caller } from '@meridian/core/accounts/account-access';
 import type { Account, ApiKey } from '@meridian/core/accounts/accounts.types';
 import { resolveSession } from '@meridian/core/accounts/sessions.service';
@@ -52,6 +56,8 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const authentications = new WeakMap<Request, Authentication>();
+/** Requests the indexer's service credential authenticated: not a person, so never "signed in". */
+const indexerRequests = new WeakSet<Request>();
 
 /** The bearer value of the Authorization header, if it has one. */
 function bearerToken(req: Request): string | undefined {
@@ -69,6 +75,15 @@ export function authenticate(deps: AccountsApiDeps): RequestHandler {
   const keys = secretDeps(deps);
   return async (req, res, next) => {
     const token = bearerToken(req);
+    if (token !== undefined && looksLikeIndexerToken(token)) {
+      if (!isIndexerToken(token, keys.secretKey)) {
+        res.set('WWW-Authenticate', 'Bearer realm="meridian", error="invalid_token"');
+        throw new UnauthorizedError('the indexer credential is not valid for this server (do the api and the indexer share SECRET_KEY?)');
+      }
+      indexerRequests.add(req);
+      next();
+      return;
+    }
     if (token !== undefined && parseApiKeyToken(token)) {
       const check = await authenticateApiKey(keys, token);
       if (!check.ok) {
@@ -105,7 +120,7 @@ export function authenticate(deps: AccountsApiDeps): RequestHandler {
 
 export const authenticationOf = (req: Request): Authentication | undefined => authentications.get(req);
 
-export const callerOf = (req: Request): Caller => authentications.get(req)?.caller ?? ANONYMOUS;
+export const callerOf = (req: Request): Caller => authentications.get(req)?.caller ?? (indexerRequests.has(req) ? INDEXER : ANONYMOUS);
 
 export function requireSignedIn(req: Request): Authentication {
   const authentication = authentications.get(req);

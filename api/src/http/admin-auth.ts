@@ -27,7 +27,7 @@ export function requireAdminToken(token: string, orAccessRule?: AccessRuleCheck)
       throw new UnauthorizedError(match ? 'the bearer token is not valid'
         : `this operation needs an Authorization: Bearer <admin token> header${orAccessRule ? ', or an account that may do it (session or API key)' : ''}`);
     }
-    if (!orAccessRule) throw new ForbiddenError('this operation needs the admin token');
+    if (!orAccessRule || caller.kind !== 'account') throw new ForbiddenError('this operation needs the admin token');
     assertAllowed(await orAccessRule(req, caller));
     next();
   };

@@ -9,7 +9,7 @@ import type { Account, AccountFlags, DataConnection, Membership, Repository, Rep
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import { seededRandom } from '../testing/seeded-random.ts';
 import {
-  ANONYMOUS, assertAllowed, callerFor, catalogVisibility, connectionAccepts, connectionWritable, decide, decideDataWrite,
+  ANONYMOUS, INDEXER, assertAllowed, callerFor, catalogVisibility, connectionAccepts, connectionWritable, decide, decideDataWrite,
   matchesCatalogVisibility, redactConnection, repositoryKey,
   type AccountAction, type Caller, type CatalogVisibility, type Decision, type RepositoryAction, type RepositoryRef,
 } from './access-rule.ts';
@@ -54,6 +54,8 @@ const CALLERS: Record<string, { caller: Caller; account: string }> = {
   // Owners of acme/data and of acme once, or invited to be and not yet accepted.
   'revoked': { caller: as('r1', [['acme/data', 'owners', 'revoked'], ['acme', 'owners', 'revoked']]), account: 'acme' },
   'invited': { caller: as('i1', [['acme/data', 'owners', 'invited'], ['acme', 'owners', 'invited']]), account: 'acme' },
+  // The indexer's service credential: it reads every repository and account, and does nothing else.
+  'indexer': { caller: INDEXER, account: 'acme' },
 };
 
 /** Rows of `name cell cell …`; lines starting with // and the | separator are ignored. */
@@ -101,6 +103,7 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     ok    404   ok    404   404   404   | 404   404   404   404   404   404
     revoked             ok    404   ok    404   404   404   | 404   404   404   404   404   404
     invited             ok    404   ok    404   404   404   | 404   404   404   404   404   404
+    indexer             ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
   `,
   'repository:list': `
     //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
@@ -125,6 +128,7 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     ok    404   404   404   404   404   | 404   404   404   404   404   404
     revoked             ok    404   404   404   404   404   | 404   404   404   404   404   404
     invited             ok    404   404   404   404   404   | 404   404   404   404   404   404
+    indexer             ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
   `,
   'repository:read_members': `
     //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
@@ -149,6 +153,7 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
     revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
     invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
   `,
   'repository:write_data': `
     //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
@@ -173,6 +178,7 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
     revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
     invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
   `,
   'repository:update': `
     //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
@@ -197,6 +203,57 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
     revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
     invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
+  `,
+  'repository:read_index_report': `
+    //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
+    //                  public      unlisted    restricted  | public      unlisted    restricted
+    //                  pub   draft pub   draft pub   draft | pub   draft pub   draft pub   draft
+    anonymous           401   404   401   404   404   404   | 404   404   404   404   404   404
+    outsider            403   404   403   404   404   404   | 404   404   404   404   404   404
+    repo-owners         ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    repo-maintainers    ok    ok    ok    ok    ok    ok    | 404   404   404   404   404   404
+    repo-write_data     403   403   403   403   403   403   | 404   404   404   404   404   404
+    repo-read_data      403   404   403   404   403   404   | 404   404   404   404   404   404
+    org-owners          ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    org-maintainers     ok    ok    ok    ok    ok    ok    | 404   404   404   404   404   404
+    org-write_data      403   403   403   403   403   403   | 404   404   404   404   404   404
+    org-read_data       403   404   403   404   403   404   | 404   404   404   404   404   404
+    individual          ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    org-itself          ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    admin               ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    key-repo-writer     403   403   403   403   403   403   | 404   404   404   404   404   404
+    key-repo-owner      ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    key-other-repo      403   404   403   404   404   404   | 404   404   404   404   404   404
+    key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
+    revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
+    invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
+  `,
+  'repository:reindex': `
+    //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
+    //                  public      unlisted    restricted  | public      unlisted    restricted
+    //                  pub   draft pub   draft pub   draft | pub   draft pub   draft pub   draft
+    anonymous           401   404   401   404   404   404   | 404   404   404   404   404   404
+    outsider            403   404   403   404   404   404   | 404   404   404   404   404   404
+    repo-owners         ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    repo-maintainers    ok    ok    ok    ok    ok    ok    | 404   404   404   404   404   404
+    repo-write_data     403   403   403   403   403   403   | 404   404   404   404   404   404
+    repo-read_data      403   404   403   404   403   404   | 404   404   404   404   404   404
+    org-owners          ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    org-maintainers     ok    ok    ok    ok    ok    ok    | 404   404   404   404   404   404
+    org-write_data      403   403   403   403   403   403   | 404   404   404   404   404   404
+    org-read_data       403   404   403   404   403   404   | 404   404   404   404   404   404
+    individual          ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    org-itself          ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    admin               ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    key-repo-writer     403   403   403   403   403   403   | 404   404   404   404   404   404
+    key-repo-owner      ok    ok    ok    ok    ok    ok    | ok    ok    ok    ok    ok    ok
+    key-other-repo      403   404   403   404   404   404   | 404   404   404   404   404   404
+    key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
+    revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
+    invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
   `,
   'repository:moderate': `
     //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
@@ -221,6 +278,7 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
     revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
     invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
   `,
   'repository:delete': `
     //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
@@ -245,6 +303,7 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
     revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
     invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
   `,
   'repository:manage_members': `
     //                  ───────────── enabled ───────────── | ───────────── disabled ────────────
@@ -269,6 +328,7 @@ const REPOSITORY_TABLES: Record<RepositoryAction, string> = {
     key-other-admin     403   404   403   404   404   404   | 404   404   404   404   404   404
     revoked             403   404   403   404   404   404   | 404   404   404   404   404   404
     invited             403   404   403   404   404   404   | 404   404   404   404   404   404
+    indexer             403   403   403   403   403   403   | 403   403   403   403   403   403
   `,
 };
 
@@ -287,7 +347,7 @@ for (const [action, table] of Object.entries(REPOSITORY_TABLES) as [RepositoryAc
 
 test('every repository action has a table', () => {
   const actions: RepositoryAction[] = ['repository:read', 'repository:list', 'repository:read_members', 'repository:write_data',
-    'repository:update', 'repository:moderate', 'repository:delete', 'repository:manage_members'];
+    'repository:update', 'repository:moderate', 'repository:delete', 'repository:manage_members', 'repository:read_index_report', 'repository:reindex'];
   assert.deepEqual(Object.keys(REPOSITORY_TABLES).sort(), actions.sort());
 });
 
@@ -317,6 +377,7 @@ const ACCOUNT_TABLES: Record<string, string> = {
     key-other-admin     ok       403      403      403      403      403      403      403
     revoked             ok       403      403      403      403      403      403      403
     invited             ok       403      403      403      403      403      403      403
+    indexer             ok       403      403      403      403      403      403      403
   `,
   alice: `
     //                  read     read     update   read     manage   manage   create   set
@@ -340,6 +401,7 @@ const ACCOUNT_TABLES: Record<string, string> = {
     key-other-admin     ok       403      403      403      403      403      403      403
     revoked             ok       403      403      403      403      403      403      403
     invited             ok       403      403      403      403      403      403      403
+    indexer             ok       403      403      403      403      403      403      403
   `,
   gone: `
     //                  read     read     update   read     manage   manage   create   set
@@ -363,6 +425,7 @@ const ACCOUNT_TABLES: Record<string, string> = {
     key-other-admin     404      404      404      404      404      404      404      404
     revoked             404      404      404      404      404      404      404      404
     invited             404      404      404      404      404      404      404      404
+    indexer             ok       403      403      403      403      403      403      403
   `,
 };
 
@@ -400,6 +463,7 @@ const GLOBAL = `
     key-other-admin     403      403      403      403      403      403
     revoked             ok       403      ok       403      403      403
     invited             ok       403      ok       403      403      ok
+    indexer             403      403      403      403      403      403
 `;
 
 test('organisations, data connections and invitations: every caller', () => {

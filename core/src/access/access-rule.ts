@@ -25,8 +25,18 @@ export interface AccountCaller {
   /** Set when an API key scoped to this `{account}/{repository}` authenticated the request. */
   readonly onlyRepository?: string;
 }
-export type Caller = { readonly kind: 'anonymous' } | AccountCaller;
+/**
+ * The indexer, authenticated by its service credential (api/src/accounts/indexer-credential.ts):
+ * it reads every account and every repository — drafts, restricted and disabled
+ * ones too, whose items the catalog then filters by the repository's access — and
+ * may do nothing else.
+ */
+export interface IndexerCaller {
+  readonly kind: 'indexer';
+}
+export type Caller = { readonly kind: 'anonymous' } | AccountCaller | IndexerCaller;
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
+export const INDEXER: Caller = Object.freeze({ kind: 'indexer' });
 
 export type Decision = { allowed: true } | { allowed: false; status: 401 | 403 | 404; reason: string };
 
@@ -38,7 +48,9 @@ export type RepositoryAction =
   | 'repository:update' //         title, description, tags, licence, visibility, state, connection, prefix
   | 'repository:moderate' //       featured, disabled
   | 'repository:delete'
-  | 'repository:manage_members'; // invite, change roles, revoke
+  | 'repository:manage_members' // invite, change roles, revoke
+  | 'repository:read_index_report' // the indexer's validation report: every problem with its path
+  | 'repository:reindex'; //       ask the indexer to read every file again
 export type AccountAction =
   | 'account:read' //              public profile
   | 'account:read_private' //      email, flags, the account's memberships and invitations
@@ -59,6 +71,7 @@ const ROLE_RANK: Record<Role, number> = { read_data: READ, write_data: WRITE, ma
 const REPOSITORY_NEEDS: Record<RepositoryAction, number> = {
   'repository:read': 0, 'repository:list': 0, 'repository:read_members': READ, 'repository:write_data': WRITE,
   'repository:update': MAINTAIN, 'repository:moderate': ADMIN, 'repository:delete': OWN, 'repository:manage_members': OWN,
+  'repository:read_index_report': MAINTAIN, 'repository:reindex': MAINTAIN,
 };
 /** Changes that a disabled repository refuses to all but admins. */
 const CHANGES = new Set<Action>(['repository:write_data', 'repository:update', 'repository:delete', 'repository:manage_members']);
@@ -92,7 +105,7 @@ export function callerFor(account: Account, memberships: Iterable<Membership>, a
 
 /** The caller's rank on an account (repository undefined) or on one of its repositories. */
 function rankOn(caller: Caller, accountId: string, repository?: string): number {
-  if (caller.kind === 'anonymous') return 0;
+  if (caller.kind !== 'account') return 0;
   if (caller.onlyRepository !== undefined && caller.onlyRepository !== repository) return 0;
   if (caller.flags.admin) return ADMIN;
   if (caller.accountId === accountId) return OWN;
@@ -108,7 +121,11 @@ function seeRank(r: RepositoryRef): number {
   return r.disabled ? OWN : r.state === 'draft' ? WRITE : r.visibility === 'restricted' ? READ : 0;
 }
 
+/** What the indexer may do: read (and so list) repositories and read accounts. */
+const INDEXER_ACTIONS = new Set<Action>(['repository:read', 'repository:list', 'account:read']);
+
 function decideRepository(caller: Caller, action: RepositoryAction, r: RepositoryRef): Decision {
+  if (caller.kind === 'indexer') return INDEXER_ACTIONS.has(action) ? ALLOW : deny(403, `the indexer only reads; ${action} is not allowed`);
   const rank = rankOn(caller, r.accountId, repositoryKey(r));
   if (rank < seeRank(r)) return deny(404, `repository ${repositoryKey(r)} not found`);
   if (action === 'repository:list') {
@@ -120,6 +137,7 @@ function decideRepository(caller: Caller, action: RepositoryAction, r: Repositor
 }
 
 function decideAccount(caller: Caller, action: AccountAction, a: AccountRef): Decision {
+  if (caller.kind === 'indexer') return INDEXER_ACTIONS.has(action) ? ALLOW : deny(403, `the indexer only reads; ${action} is not allowed`);
   const rank = rankOn(caller, a.id);
   if (a.disabled && rank < OWN) return deny(404, `account ${a.id} not found`);
   if (rank < ACCOUNT_NEEDS[action]) return refuse(caller, `${action} is not allowed on ${a.id}`);
@@ -210,7 +228,7 @@ export type CatalogVisibility =
 export function catalogVisibility(caller: Caller): CatalogVisibility {
   const v = { all: false as const, owner: scope(), writer: scope(), reader: scope() };
   if (caller.kind === 'anonymous') return v;
-  if (unscoped(caller) && caller.flags.admin) return { all: true };
+  if (caller.kind === 'indexer' || (unscoped(caller) && caller.flags.admin)) return { all: true };
   const grant = (rank: number, field: keyof CatalogScope, key: string) => {
     const tier = rank >= OWN ? v.owner : rank >= WRITE ? v.writer : rank >= READ ? v.reader : undefined;
     tier?.[field].push(key);
