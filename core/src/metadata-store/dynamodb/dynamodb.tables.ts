@@ -47,6 +47,9 @@ export const TABLES = {
     indexes: [{ name: 'by-account', partitionKey: 'accountId', sortKey: 'createdAt' }],
   },
   'data-connections': { partitionKey: 'id' },
+  /** The indexer's state per repository (core/src/index-state/): its status, and each crawled object by key. */
+  'index-status': { partitionKey: 'repository' },
+  'index-objects': { partitionKey: 'repository', sortKey: 'key' },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;
