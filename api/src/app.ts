@@ -5,7 +5,9 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Clock } from '@meridian/core/accounts/accounts-context';
 import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
-import type { Logger } from '@meridian/core/logging/logger';
+import { InProcessJobQueue } from '@meridian/core/job-queue/in-process.job-queue';
+import type { JobQueue } from '@meridian/core/job-queue/job-queue.port';
+import { withoutUrlSignature, type Logger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { authenticate } from './accounts/authentication.ts';
 import type { OpenRepositoryStore } from './accounts/accounts-api-deps.ts';
@@ -29,6 +31,8 @@ export interface AppDeps extends StacDeps {
   openStore: OpenRepositoryStore;
   /** Epoch milliseconds; default Date.now (tests move it). */
   clock?: Clock;
+  /** Where the data proxy queues repository-changed jobs for the indexer; default an in-process queue. */
+  jobs?: JobQueue;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -39,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   app.use(pinoHttp({
     logger: deps.logger,
+    serializers: { req: withoutUrlSignature },
     genReqId: (req, res) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -62,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/stac', stac);
 
   app.use('/api/v1', managementApi(accounts));
-  app.use('/data', dataProxyRoutes(accounts));
+  app.use('/data', dataProxyRoutes({ ...accounts, jobs: deps.jobs ?? new InProcessJobQueue({ logger: deps.logger }) }));
 
   app.get('/', (_req, res) => res.redirect('/stac/'));
   app.use(notFound);

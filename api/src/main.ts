@@ -7,6 +7,7 @@ import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.c
 import { ConfigError, loadConfig, resolveAdminToken, adminTokenFile, type Config } from '@meridian/core/config/config';
 import { secretKeyOf } from '@meridian/core/crypto/secret-key';
 import { ensureDefaultDataConnection } from '@meridian/core/data-connections/default-connection';
+import { InProcessJobQueue } from '@meridian/core/job-queue/in-process.job-queue';
 import { createLogger } from '@meridian/core/logging/logger';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { closeS3Clients } from '@meridian/core/object-store/repository-store';
@@ -59,8 +60,10 @@ async function start(): Promise<void> {
   }
   const catalog = new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
   const adminToken = resolveAdminToken(config);
+  // Repository-changed jobs from the data proxy; the indexer registers its handler on this queue.
+  const jobs = new InProcessJobQueue({ logger });
   const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(config.dataDir), clock,
-    openStore: repositoryStores(config) });
+    openStore: repositoryStores(config), jobs });
 
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -80,7 +83,7 @@ async function start(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
       closeS3Clients();
-      Promise.allSettled([catalog.close(), metadata.close()]).finally(() => process.exit(0));
+      Promise.allSettled([jobs.close(), catalog.close(), metadata.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -11,6 +11,7 @@ import { ensureFirstAdmin } from '@meridian/core/accounts/first-admin';
 import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
 import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import { loadConfig } from '@meridian/core/config/config';
+import { InProcessJobQueue } from '@meridian/core/job-queue/in-process.job-queue';
 import { createLogger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
@@ -25,6 +26,8 @@ export interface TestServer {
   catalog: CatalogIndex;
   metadata: MetadataStore;
   dataDir: string;
+  /** The app's job queue: tests register handlers on it (repository-changed) and wait for it to be idle. */
+  jobs: InProcessJobQueue;
   close(): Promise<void>;
 }
 
@@ -42,8 +45,10 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const catalog = new SqliteCatalogIndex(join(dataDir, 'catalog.sqlite'));
   const metadata = await openMetadataStore(config, { now: clock });
   await ensureFirstAdmin({ store: metadata.store, clock }, config.accounts.firstAdmin);
-  const app = createApp({ catalog, config, adminToken, logger: createLogger('silent'), metadata: metadata.store, avatars: fileAvatarStorage(dataDir), clock,
-    openStore: repositoryStores(config) });
+  const logger = createLogger('silent');
+  const jobs = new InProcessJobQueue({ logger });
+  const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(dataDir), clock,
+    openStore: repositoryStores(config), jobs });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -55,9 +60,11 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     catalog,
     metadata: metadata.store,
     dataDir,
+    jobs,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.close();
       await catalog.close();
       await metadata.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -74,6 +74,11 @@ const INVALID_KEY: Record<string, string> = {
 export function authenticate(deps: AccountsApiDeps): RequestHandler {
   const keys = secretDeps(deps);
   return async (req, res, next) => {
+    // An earlier authenticator (the data proxy's SigV4) has decided: no cookie may override it.
+    if (authentications.has(req)) {
+      next();
+      return;
+    }
     const token = bearerToken(req);
     if (token !== undefined && looksLikeIndexerToken(token)) {
       if (!isIndexerToken(token, keys.secretKey)) {
@@ -116,6 +121,11 @@ export function authenticate(deps: AccountsApiDeps): RequestHandler {
     }
     next();
   };
+}
+
+/** For an authenticator that verifies an API key another way (the data proxy's SigV4 signatures). */
+export function setApiKeyAuthentication(req: Request, authentication: ApiKeyAuthentication): void {
+  authentications.set(req, authentication);
 }
 
 export const authenticationOf = (req: Request): Authentication | undefined => authentications.get(req);

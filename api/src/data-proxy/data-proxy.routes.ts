@@ -13,7 +13,8 @@ import cors from 'cors';
 import { Router, type RequestHandler } from 'express';
 import { authenticate } from '../accounts/authentication.ts';
 import { bucketGet, bucketHead, listBuckets } from './bucket-requests.ts';
-import type { DataProxyDeps } from './data-target.ts';
+import { s3WriteRoutes, type S3WriteDeps } from './s3/s3-write.routes.ts';
+import { sigv4Authentication } from './s3/sigv4-authentication.ts';
 import { objectDownload } from './object-download.ts';
 import { S3Error, s3ErrorHandler } from './s3-error.ts';
 
@@ -45,12 +46,14 @@ const methodNotAllowed = (allowed: string): RequestHandler => (req, _res, next) 
   next(new S3Error('MethodNotAllowed', undefined, { headers: { Allow: allowed }, details: { Method: req.method, ResourceType: allowed.includes('PUT') ? 'OBJECT' : 'BUCKET' } }));
 };
 
-export function dataProxyRoutes(deps: DataProxyDeps): Router {
+export function dataProxyRoutes(deps: S3WriteDeps): Router {
   const router = Router();
   router.use(fileSafety, CORS);
   // Session cookies and `Authorization: Bearer` API keys; SigV4 (s3/) authenticates S3 clients alongside.
+  router.use(sigv4Authentication(deps));
   router.use(authenticate(deps));
-  // S3 writes (PUT, POST, DELETE: s3/) mount here, before the read routes (ListParts is a GET with ?uploadId).
+  // S3 writes, and ListParts (a GET with ?uploadId, so before the download route).
+  router.use(s3WriteRoutes(deps));
 
   router.get('/', listBuckets(deps));
   router.head('/:account', bucketHead(deps));
@@ -58,8 +61,8 @@ export function dataProxyRoutes(deps: DataProxyDeps): Router {
   router.get('/:account/*key', objectDownload(deps));
 
   router.all('/', methodNotAllowed('GET'));
-  router.all('/:account', methodNotAllowed('GET, HEAD'));
-  router.all('/:account/*key', methodNotAllowed('GET, HEAD'));
+  router.all('/:account', methodNotAllowed('GET, HEAD, POST'));
+  router.all('/:account/*key', methodNotAllowed('GET, HEAD, PUT, POST, DELETE'));
   router.use(s3ErrorHandler);
   return router;
 }

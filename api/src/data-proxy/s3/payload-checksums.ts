@@ -1,11 +1,13 @@
 // The checksums a client sends with a body, verified while the body streams to
 // the object store: Content-MD5, the SHA-256 of x-amz-content-sha256, and one
-// x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256} sent as a header or — what
+// x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256,sha512,xxhash64,xxhash3,
+// xxhash128} sent as a header or — what
 // current SDKs do for streamed bodies — as an aws-chunked trailer named by
 // x-amz-trailer. A mismatch fails the stream with S3's error, so the object
 // store keeps nothing; the algorithms are those the SDKs themselves use
-// (zlib's CRC32, @aws-sdk/checksums for CRC32C and CRC64NVME, node:crypto for
-// the rest), so that a value computed by a client matches bit for bit.
+// (zlib's CRC32, @aws-sdk/checksums for CRC32C, CRC64NVME and the xxHashes,
+// node:crypto for the rest), so that a value computed by a client matches bit
+// for bit.
 //
 // Checksum parameters in a presigned URL's query are not verified: S3 documents
 // that presigned uploads do not support them, and the JavaScript SDK signs the
@@ -14,10 +16,11 @@ import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
+import { Xxh3_128, Xxh3_64, Xxh64 } from '@aws-sdk/checksums/xxh';
 import { S3Error } from '../s3-error.ts';
 import { headerOf, type ReceivedRequest, type SigV4Claim } from './sigv4-request.ts';
 
-export const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'] as const;
+export const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256', 'sha512', 'xxhash64', 'xxhash3', 'xxhash128'] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 interface Digest {
@@ -53,6 +56,10 @@ const ALGORITHMS: Record<ChecksumAlgorithm, { bytes: number; label: string; crea
   crc64nvme: { bytes: 8, label: 'CRC64NVME', create: () => sdkDigest(new Crc64Nvme()) },
   sha1: { bytes: 20, label: 'SHA1', create: () => cryptoDigest('sha1') },
   sha256: { bytes: 32, label: 'SHA256', create: () => cryptoDigest('sha256') },
+  sha512: { bytes: 64, label: 'SHA512', create: () => cryptoDigest('sha512') },
+  xxhash64: { bytes: 8, label: 'XXHASH64', create: () => sdkDigest(new Xxh64()) },
+  xxhash3: { bytes: 8, label: 'XXHASH3', create: () => sdkDigest(new Xxh3_64()) },
+  xxhash128: { bytes: 16, label: 'XXHASH128', create: () => sdkDigest(new Xxh3_128()) },
 };
 
 export const checksumHeader = (algorithm: ChecksumAlgorithm) => `x-amz-checksum-${algorithm}`;
