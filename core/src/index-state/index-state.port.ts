@@ -70,6 +70,9 @@ export interface Output {
   id: string;
   collection?: string;
   hash: string;
+  /** An item's footprint box and time span, so the repository's extent is computed without reading items back. */
+  bbox?: number[];
+  interval?: [string | null, string | null];
 }
 
 export interface CrawledObject {
@@ -86,6 +89,12 @@ export interface CrawledObject {
   stac?: boolean;
   /** The object's problems, kept so that an unchanged object keeps them in the report. */
   problems?: IndexProblem[];
+  /**
+   * What it made before it changed, still to be deleted from the catalog (unless
+   * another object makes it now): deletions happen at the end of a crawl, and a
+   * crawl stopped before then leaves them here for the next one.
+   */
+  stale?: Output[];
 }
 
 export const MAX_PROBLEMS = 500;

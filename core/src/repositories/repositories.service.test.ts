@@ -12,6 +12,9 @@ import type { Account, Repository } from '../accounts/accounts.types.ts';
 import type { CatalogIndex } from '../catalog-index/catalog-index.port.ts';
 import { SqliteCatalogIndex } from '../catalog-index/sqlite/sqlite.catalog-index.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { CRAWL_REPOSITORY, requestCrawl } from '../index-state/crawl-request.ts';
+import { InProcessJobQueue } from '../job-queue/in-process.job-queue.ts';
+import { createLogger } from '../logging/logger.ts';
 import { openMetadataStore, type OpenedMetadataStore } from '../metadata-store/open-metadata-store.ts';
 import { ANONYMOUS } from '../accounts/account-access.ts';
 import { createRepository, deleteRepository, readRepository, updateRepository, type RepositoriesDeps } from './repositories.service.ts';
@@ -107,6 +110,28 @@ describe('repository services', () => {
     await deleteRepository(deps, adaCaller, 'ada', 'sea');
     assert.equal(await deps.store.getRepository('ada', 'sea'), undefined);
     assert.equal(await catalog.getCollection('ada.sea'), undefined);
+  });
+
+  test('the indexer is asked to crawl after a create, an update (publishing included) and a delete, and not after a refused change', async () => {
+    const queue = new InProcessJobQueue({ logger: createLogger('silent') });
+    const requested: unknown[] = [];
+    queue.handle(CRAWL_REPOSITORY, async (job) => void requested.push(job.data));
+    const indexed: RepositoriesDeps = { ...deps, indexing: { requestCrawl: (accountId, repositoryId) => requestCrawl(queue, accountId, repositoryId) } };
+    try {
+      await createRepository(indexed, adaCaller, 'ada', body('reef'));
+      await queue.idle();
+      assert.deepEqual(requested, [{ accountId: 'ada', repositoryId: 'reef' }]);
+      await assert.rejects(updateRepository(indexed, callerFor({ ...ada, id: 'bob' }, []), 'ada', 'reef', { title: 'x' }));
+      now += 1000;
+      await updateRepository(indexed, adaCaller, 'ada', 'reef', { state: 'published' });
+      await queue.idle();
+      assert.equal(requested.length, 2);
+      await deleteRepository(indexed, adaCaller, 'ada', 'reef');
+      await queue.idle();
+      assert.deepEqual(requested, Array(3).fill({ accountId: 'ada', repositoryId: 'reef' }));
+    } finally {
+      await queue.close();
+    }
   });
 
   test('when the catalog refuses the collection, the create leaves nothing behind', async () => {

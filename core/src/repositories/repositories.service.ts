@@ -1,12 +1,15 @@
 // Repositories: create, read, update, delete. Who may do what is the access
-// rule's alone (core/src/access/access-rule.ts); this module asks it and keeps the
-// catalog's collection of each repository in step with the store.
+// rule's alone (core/src/access/access-rule.ts); this module asks it, keeps the
+// catalog's collection of each repository in step with the store, and asks the
+// indexer to crawl a repository after each change (created, updated — published
+// among others — and deleted, which forgets its index state).
 import { assertAllowed, connectionAccepts, decide, type Caller, type RepositoryAction } from '../access/access-rule.ts';
 import { checkAccountId } from '../accounts/account-fields.ts';
 import { isoTime, nextUpdatedAt, type AccountsDeps } from '../accounts/accounts-context.ts';
 import type { Account, DataConnection, Repository, Visibility } from '../accounts/accounts.types.ts';
 import type { CatalogIndex } from '../catalog-index/catalog-index.port.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Indexing } from '../index-state/crawl-request.ts';
 import { revokeAllMembershipsOf } from '../memberships/membership-store.ts';
 import { collectionIdFor, syncRepositoryCollection } from './repository-collection.ts';
 import {
@@ -15,6 +18,8 @@ import {
 
 export interface RepositoriesDeps extends AccountsDeps {
   catalog: CatalogIndex;
+  /** The indexer's queue; without it (tests of this module alone) nothing is crawled. */
+  indexing?: Indexing;
 }
 
 /** An account the caller may see; 404 for one that is missing or hidden. */
@@ -88,6 +93,7 @@ export async function createRepository(deps: RepositoriesDeps, caller: Caller, a
     await deps.catalog.deleteCollection(collectionIdFor(repository)).catch(() => undefined);
     throw error;
   }
+  await deps.indexing?.requestCrawl(repository.accountId, repository.repositoryId);
   return repository;
 }
 
@@ -120,6 +126,7 @@ export async function updateRepository(
       continue;
     }
     await syncRepositoryCollection(deps, next.accountId, next.repositoryId);
+    await deps.indexing?.requestCrawl(next.accountId, next.repositoryId);
     return next;
   }
 }
@@ -158,4 +165,5 @@ export async function deleteRepository(deps: RepositoriesDeps, caller: Caller, a
   await deps.store.deleteRepository(found.accountId, found.repositoryId);
   await revokeAllMembershipsOf(deps, `${found.accountId}/${found.repositoryId}`);
   await syncRepositoryCollection(deps, found.accountId, found.repositoryId);
+  await deps.indexing?.requestCrawl(found.accountId, found.repositoryId);
 }
