@@ -137,6 +137,19 @@ describe('SigV4 header and query signatures (AWS examples)', () => {
   });
 });
 
+test('GDAL\'s /vsis3/ form: the endpoint\'s path signed in the host, not in the path (captured from GDAL 3.6)', async () => {
+  // gdalinfo /vsis3/acct/repo/dir/a b+c~é.tif with AWS_S3_ENDPOINT=127.0.0.1:45949/data and secret "secret".
+  const request = received('GET', '/data/acct/repo/dir/a%20b%2Bc~%C3%A9.tif', {
+    host: '127.0.0.1:45949', range: 'bytes=0-16383', 'x-amz-date': '20261122T063001Z', 'x-amz-content-sha256': EMPTY_SHA256,
+    authorization: 'AWS4-HMAC-SHA256 Credential=MRDNAAAAAAAAAAAAAAAA/20261122/us-east-1/s3/aws4_request,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=0da9be1ba69503775b9a9c10723812acff8698055f965e1077c1221d9de8c5ac',
+  });
+  const claim = parseSigV4(request, Date.UTC(2026, 10, 22, 6, 30, 1));
+  assert.equal(await signatureMatches(claim, request, 'secret', '/data'), true);
+  assert.equal(await signatureMatches(claim, request, 'secret', ''), false, 'only under the mount the request came through');
+  const moved = { ...request, path: '/data/acct/repo/dir/other.tif' };
+  assert.equal(await signatureMatches(claim, moved, 'secret', '/data'), false, 'the key is still covered');
+});
+
 describe('aws-chunked bodies (AWS streaming example)', () => {
   test('the seed signature verifies, and every chunk signature chains from it', async () => {
     const request = STREAMING_EXAMPLE();
