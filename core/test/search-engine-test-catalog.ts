@@ -1,0 +1,19 @@
+// Shared by the search-engine catalog index tests.
+import type { SearchEngineCatalogIndex } from '../src/catalog-index/search-engine/search-engine.catalog-index.ts';
+
+/** The catalog, with close() also deleting its indices, so that a node does not fill up with test indices over a run. */
+export function deletingOnClose(index: SearchEngineCatalogIndex): SearchEngineCatalogIndex {
+  return new Proxy(index, {
+    get(target, property) {
+      if (property === 'close') {
+        return async () => {
+          await target.destroy();
+          await target.close();
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      // Private fields need the real instance as `this`.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
