@@ -48,6 +48,20 @@ export interface Config {
     stacSchemaDir: string | undefined;
     /** The largest document (STAC JSON, NDJSON, GeoJSON) read whole, and the largest single header read. */
     maxReadBytes: number;
+    /** INDEXER_API_URL: where the indexer reaches the data proxy; undefined = the api in the same process (or on PORT here). */
+    apiUrl: URL | undefined;
+    /** Re-crawl repositories on S3 connections this often; 0 = never. */
+    recrawlMs: number;
+  };
+  /** The job queue: in-process (REDIS_URL unset, the embedded default) or BullMQ on Redis. */
+  queue: {
+    redisUrl: URL | undefined;
+    /** Jobs (crawls) one process runs at once. */
+    concurrency: number;
+    attempts: number;
+    backoffMs: number;
+    /** How soon a job whose worker died is taken up again (BullMQ's lock duration). */
+    lockMs: number;
   };
   web: {
     /** MAP_STYLE_URL: a MapLibre style for the web app's maps; undefined = the bundled offline basemap. */
@@ -106,6 +120,14 @@ const secretKey = (raw: string) => {
   const bytes = Buffer.from(raw.trim(), 'base64');
   return bytes.length === 32 ? bytes : undefined;
 };
+const redisUrl = (raw: string) => {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname ? url : undefined;
+  } catch {
+    return undefined;
+  }
+};
 const region = (raw: string) => (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw) && raw.length <= 40 ? raw : undefined);
 
 export const variables = {
@@ -135,6 +157,13 @@ export const variables = {
   stacMaxLimit: variable('STAC_MAX_LIMIT', '10000', 'an integer from 1 to 100000', integer(1, 100000)),
   stacSchemaDir: variable('STAC_SCHEMA_DIR', undefined, 'a directory of STAC JSON schemas laid out by URL (schemas.stacspec.org/v1.0.0/…)', text),
   indexerMaxReadBytes: variable('INDEXER_MAX_READ_BYTES', '10485760', 'a number of bytes from 1024 to 1073741824', integer(1024, 1073741824)),
+  redisUrl: variable('REDIS_URL', undefined, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379', redisUrl, { secret: true }),
+  indexerApiUrl: variable('INDEXER_API_URL', undefined, 'the http(s) URL the indexer reaches the api at, e.g. http://api:3000', httpUrl),
+  indexerConcurrency: variable('INDEXER_CONCURRENCY', '2', 'an integer from 1 to 64', integer(1, 64)),
+  indexerAttempts: variable('INDEXER_ATTEMPTS', '5', 'an integer from 1 to 100', integer(1, 100)),
+  indexerBackoffSeconds: variable('INDEXER_BACKOFF_SECONDS', '10', 'a number of seconds from 1 to 3600', integer(1, 3600)),
+  indexerLockSeconds: variable('INDEXER_LOCK_SECONDS', '30', 'a number of seconds from 1 to 3600', integer(1, 3600)),
+  indexerRecrawlMinutes: variable('INDEXER_RECRAWL_MINUTES', '60', 'a number of minutes from 0 (never) to 10080', integer(0, 10080)),
   mapStyleUrl: variable('MAP_STYLE_URL', undefined, 'the http(s) URL of a MapLibre style document, e.g. https://tiles.openfreemap.org/styles/liberty', httpUrl),
 } as const;
 
@@ -234,6 +263,15 @@ export function loadConfig(env: Env = process.env): Config {
     indexer: {
       stacSchemaDir: read(env, variables.stacSchemaDir),
       maxReadBytes: required(env, variables.indexerMaxReadBytes),
+      apiUrl: read(env, variables.indexerApiUrl),
+      recrawlMs: required(env, variables.indexerRecrawlMinutes) * 60_000,
+    },
+    queue: {
+      redisUrl: read(env, variables.redisUrl),
+      concurrency: required(env, variables.indexerConcurrency),
+      attempts: required(env, variables.indexerAttempts),
+      backoffMs: required(env, variables.indexerBackoffSeconds) * 1000,
+      lockMs: required(env, variables.indexerLockSeconds) * 1000,
     },
     web: {
       mapStyleUrl: read(env, variables.mapStyleUrl)?.href,
