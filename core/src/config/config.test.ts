@@ -53,6 +53,24 @@ test('a DynamoDB endpoint uses the AWS credential chain unless it is a loopback 
   assert.equal(loadConfig({ DYNAMODB_ENDPOINT: 'http://dynamodb:8000' }).metadataStore.credentials, 'aws');
 });
 
+test('the search-engine catalog: opensearch or elasticsearch need SEARCH_URL, which is never quoted; index settings have defaults', () => {
+  const defaults = loadConfig({}).search;
+  assert.deepEqual({ ...defaults, url: undefined }, { url: undefined, indexPrefix: 'meridian', layout: 'single', shards: 1, replicas: 1, countLimit: undefined, refresh: true });
+  assert.throws(() => loadConfig({ CATALOG_BACKEND: 'opensearch' }), /^Error: SEARCH_URL is required when CATALOG_BACKEND=opensearch/);
+  const config = loadConfig({
+    CATALOG_BACKEND: 'elasticsearch', SEARCH_URL: 'https://user:pw@search.example.org:9200', SEARCH_INDEX_PREFIX: 'prod_1', SEARCH_INDEX_LAYOUT: 'per-collection',
+    SEARCH_SHARDS: '3', SEARCH_REPLICAS: '2', SEARCH_COUNT_LIMIT: '10000', SEARCH_REFRESH: 'wait_for',
+  });
+  assert.equal(config.catalogBackend, 'elasticsearch');
+  assert.equal(config.search.url?.hostname, 'search.example.org');
+  assert.deepEqual({ ...config.search, url: undefined }, { url: undefined, indexPrefix: 'prod_1', layout: 'per-collection', shards: 3, replicas: 2, countLimit: 10000, refresh: 'wait_for' });
+  for (const [name, value] of [['SEARCH_INDEX_PREFIX', 'Meridian'], ['SEARCH_INDEX_PREFIX', '_x'], ['SEARCH_INDEX_LAYOUT', 'sharded'], ['SEARCH_SHARDS', '0'],
+    ['SEARCH_REPLICAS', '17'], ['SEARCH_COUNT_LIMIT', '0'], ['SEARCH_REFRESH', 'false']]) {
+    assert.throws(() => loadConfig({ [name]: value }), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${name}=`), `${name}=${value}`);
+  }
+  assert.throws(() => loadConfig({ SEARCH_URL: 'ftp://user:secret@x' }), (error: Error) => error.message.startsWith('SEARCH_URL is invalid') && !error.message.includes('secret'));
+});
+
 test('a default limit above the maximum is refused', () => {
   assert.throws(() => loadConfig({ STAC_DEFAULT_LIMIT: '50', STAC_MAX_LIMIT: '20' }), /STAC_DEFAULT_LIMIT/);
 });

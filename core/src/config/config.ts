@@ -16,7 +16,18 @@ export interface Config {
   adminToken: string | undefined;
   /** SECRET_KEY: 32 bytes that encrypt stored secrets; undefined = generated into DATA_DIR/secret-key (crypto/secret-key.ts). Never logged. */
   secretKey: Buffer | undefined;
-  catalogBackend: 'sqlite';
+  catalogBackend: 'sqlite' | 'opensearch' | 'elasticsearch';
+  /** The search-engine catalog index (CATALOG_BACKEND opensearch or elasticsearch); its URL may hold credentials: never logged. */
+  search: {
+    url: URL | undefined;
+    indexPrefix: string;
+    layout: 'single' | 'per-collection';
+    shards: number;
+    replicas: number;
+    /** numberMatched counts exactly up to this many, and is a lower bound beyond; undefined = always exact. */
+    countLimit: number | undefined;
+    refresh: true | 'wait_for';
+  };
   metadataStore: {
     /** A DynamoDB-compatible endpoint; undefined = the embedded one (dynalite) under DATA_DIR/metadata. */
     endpoint: URL | undefined;
@@ -139,7 +150,19 @@ export const variables = {
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
   adminToken: variable('ADMIN_TOKEN', undefined, 'a secret of at least 24 characters', (raw) => (raw.length >= 24 ? raw : undefined)),
   secretKey: variable('SECRET_KEY', undefined, 'the base64 encoding of 32 random bytes, e.g. the output of: openssl rand -base64 32', secretKey, { secret: true }),
-  catalogBackend: variable('CATALOG_BACKEND', 'sqlite', 'sqlite (the embedded catalog)', oneOf('sqlite')),
+  catalogBackend: variable('CATALOG_BACKEND', 'sqlite', 'sqlite (the embedded catalog), opensearch or elasticsearch (the cluster at SEARCH_URL)',
+    oneOf('sqlite', 'opensearch', 'elasticsearch')),
+  // May hold credentials (https://user:password@host): never quoted in an error.
+  searchUrl: variable('SEARCH_URL', undefined, 'the http(s) URL of an OpenSearch or Elasticsearch cluster, e.g. http://127.0.0.1:9200', httpUrl, { secret: true }),
+  searchIndexPrefix: variable('SEARCH_INDEX_PREFIX', 'meridian', '1 to 100 lowercase letters, digits, _ and -, starting with a letter or digit',
+    (raw) => (/^[a-z0-9][a-z0-9_-]{0,99}$/.test(raw) ? raw : undefined)),
+  searchIndexLayout: variable('SEARCH_INDEX_LAYOUT', 'single', 'single (one items index routed by collection) or per-collection (an index per collection)',
+    oneOf('single', 'per-collection')),
+  searchShards: variable('SEARCH_SHARDS', '1', 'an integer from 1 to 1024', integer(1, 1024)),
+  searchReplicas: variable('SEARCH_REPLICAS', '1', 'an integer from 0 to 16', integer(0, 16)),
+  searchCountLimit: variable('SEARCH_COUNT_LIMIT', undefined, 'an integer from 1 to 1000000000', integer(1, 1_000_000_000)),
+  searchRefresh: variable('SEARCH_REFRESH', 'true', 'true (each write refreshes the index) or wait_for (each write waits for the next periodic refresh)',
+    (raw) => (raw === 'true' ? true : raw === 'wait_for' ? 'wait_for' : undefined)),
   dynamodbEndpoint: variable('DYNAMODB_ENDPOINT', undefined, 'the http(s) URL of a DynamoDB-compatible endpoint, e.g. http://127.0.0.1:8000', httpUrl),
   dynamodbRegion: variable('DYNAMODB_REGION', 'us-east-1', 'an AWS region name such as eu-west-1', region),
   dynamodbTablePrefix: variable('DYNAMODB_TABLE_PREFIX', 'meridian', '3 to 200 letters, digits, underscores, hyphens or dots (DynamoDB table-name characters)', tablePrefix),
@@ -230,6 +253,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`STAC_DEFAULT_LIMIT=${defaultLimit} is invalid: expected at most STAC_MAX_LIMIT (${maxLimit})`);
   }
   const dynamodbEndpoint = read(env, variables.dynamodbEndpoint);
+  const catalogBackend = required(env, variables.catalogBackend);
+  const searchUrl = read(env, variables.searchUrl);
+  if (catalogBackend !== 'sqlite' && searchUrl === undefined) {
+    throw new ConfigError(`SEARCH_URL is required when CATALOG_BACKEND=${catalogBackend}: expected ${variables.searchUrl.expects}`);
+  }
   return {
     host: required(env, variables.host),
     port: required(env, variables.port),
@@ -238,7 +266,16 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: required(env, variables.logLevel),
     adminToken: read(env, variables.adminToken),
     secretKey: read(env, variables.secretKey),
-    catalogBackend: required(env, variables.catalogBackend),
+    catalogBackend,
+    search: {
+      url: searchUrl,
+      indexPrefix: required(env, variables.searchIndexPrefix),
+      layout: required(env, variables.searchIndexLayout),
+      shards: required(env, variables.searchShards),
+      replicas: required(env, variables.searchReplicas),
+      countLimit: read(env, variables.searchCountLimit),
+      refresh: required(env, variables.searchRefresh),
+    },
     metadataStore: {
       endpoint: dynamodbEndpoint,
       region: required(env, variables.dynamodbRegion),
