@@ -84,8 +84,9 @@ export function s3Client(endpoint: string, key: ApiKeyPair | undefined, config: 
     endpoint,
     forcePathStyle: true,
     region: 'us-east-1',
-    // No retries: a refusal must be seen as it is, not retried into something else.
-    maxAttempts: 1,
+    // One retry, which the SDK makes only for transient failures (a keep-alive socket the
+    // server closed as it was reused, a 5xx): a 4xx refusal is seen as it is.
+    maxAttempts: 2,
     credentials: key ?? { accessKeyId: '', secretAccessKey: '' },
     // Anonymous requests are sent unsigned, as a browser would send them.
     ...(key ? {} : { signer: { sign: async (request) => request } }),
