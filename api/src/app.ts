@@ -5,6 +5,9 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Clock } from '@meridian/core/accounts/accounts-context';
 import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
+import { DynamoDbIndexStateStore } from '@meridian/core/index-state/dynamodb.index-state-store';
+import { requestCrawl } from '@meridian/core/index-state/crawl-request';
+import type { IndexStateStore } from '@meridian/core/index-state/index-state.port';
 import { InProcessJobQueue } from '@meridian/core/job-queue/in-process.job-queue';
 import type { JobQueue } from '@meridian/core/job-queue/job-queue.port';
 import { withoutUrlSignature, type Logger } from '@meridian/core/logging/logger';
@@ -31,8 +34,10 @@ export interface AppDeps extends StacDeps {
   openStore: OpenRepositoryStore;
   /** Epoch milliseconds; default Date.now (tests move it). */
   clock?: Clock;
-  /** Where the data proxy queues repository-changed jobs for the indexer; default an in-process queue. */
+  /** Where the data proxy queues repository-changed jobs and repositories ask for crawls; default an in-process queue. */
   jobs?: JobQueue;
+  /** The indexer's state (index status routes); default the one in the metadata store's DynamoDB. */
+  indexState?: IndexStateStore;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -52,7 +57,16 @@ export function createApp(deps: AppDeps): Express {
     },
   }));
 
-  const accounts = { config: deps.config, metadata: deps.metadata, avatars: deps.avatars, clock: deps.clock ?? Date.now, catalog: deps.catalog, openStore: deps.openStore };
+  const jobs = deps.jobs ?? new InProcessJobQueue({ logger: deps.logger });
+  // A repository change stands when the crawl cannot be queued (Redis away): logged, and crawled at the next change, schedule or reindex request.
+  const indexing = {
+    requestCrawl: (accountId: string, repositoryId: string) => requestCrawl(jobs, accountId, repositoryId)
+      .catch((error: unknown) => deps.logger.error({ err: error, repository: `${accountId}/${repositoryId}` }, 'could not queue a crawl')),
+  };
+  const indexState = deps.indexState ?? new DynamoDbIndexStateStore(deps.metadata as unknown as ConstructorParameters<typeof DynamoDbIndexStateStore>[0]);
+  const accounts = {
+    config: deps.config, metadata: deps.metadata, avatars: deps.avatars, clock: deps.clock ?? Date.now, catalog: deps.catalog, openStore: deps.openStore, indexing, indexState,
+  };
   const stac = express.Router();
   // STAC APIs are read from browsers on other origins (STAC Browser, notebooks).
   stac.use(cors({ exposedHeaders: ['Location', 'X-Request-Id'] }));
@@ -67,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/stac', stac);
 
   app.use('/api/v1', managementApi(accounts));
-  app.use('/data', dataProxyRoutes({ ...accounts, jobs: deps.jobs ?? new InProcessJobQueue({ logger: deps.logger }) }));
+  app.use('/data', dataProxyRoutes({ ...accounts, jobs }));
 
   app.get('/', (_req, res) => res.redirect('/stac/'));
   app.use(notFound);

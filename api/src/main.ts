@@ -7,7 +7,8 @@ import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.c
 import { ConfigError, loadConfig, resolveAdminToken, adminTokenFile, type Config } from '@meridian/core/config/config';
 import { secretKeyOf } from '@meridian/core/crypto/secret-key';
 import { ensureDefaultDataConnection } from '@meridian/core/data-connections/default-connection';
-import { InProcessJobQueue } from '@meridian/core/job-queue/in-process.job-queue';
+import { openJobQueue } from '@meridian/core/job-queue/open-job-queue';
+import { ownApiUrl, requestCrawlOfEveryRepository, startIndexer } from '@meridian/indexer/worker/start-indexer';
 import { createLogger } from '@meridian/core/logging/logger';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { closeS3Clients } from '@meridian/core/object-store/repository-store';
@@ -60,8 +61,9 @@ async function start(): Promise<void> {
   }
   const catalog = new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
   const adminToken = resolveAdminToken(config);
-  // Repository-changed jobs from the data proxy; the indexer registers its handler on this queue.
-  const jobs = new InProcessJobQueue({ logger });
+  // Crawl requests and the data proxy's repository-changed jobs: run by the indexer in this process
+  // (REDIS_URL unset), or queued in Redis for `npm run indexer` processes.
+  const jobs = openJobQueue(config, logger);
   const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(config.dataDir), clock,
     openStore: repositoryStores(config), jobs });
 
@@ -70,6 +72,13 @@ async function start(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ dataDir: config.dataDir, adminToken: config.adminToken ? 'from ADMIN_TOKEN' : adminTokenFile(config) },
       `Meridian listening on http://${config.host}:${port}/ (STAC API at /stac, management API at /api/v1, files at /data)`);
+    if (config.queue.redisUrl) return;
+    startIndexer({ config, logger, queue: jobs, metadata: metadata.store, catalog, apiUrl: config.indexer.apiUrl ?? ownApiUrl(config.host, port) })
+      .then(() => requestCrawlOfEveryRepository(jobs, metadata.store))
+      .catch((error) => {
+        logger.fatal({ err: error }, 'cannot start the indexer');
+        process.exit(1);
+      });
   });
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');

@@ -5,6 +5,8 @@ import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import type { SessionSettings } from '@meridian/core/accounts/sessions.service';
 import type { Config } from '@meridian/core/config/config';
+import type { Indexing } from '@meridian/core/index-state/crawl-request';
+import type { IndexStateStore } from '@meridian/core/index-state/index-state.port';
 import type { DataConnection } from '@meridian/core/accounts/accounts.types';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import type { ObjectStore } from '@meridian/core/object-store/object-store.port';
@@ -20,6 +22,10 @@ export interface AccountsApiDeps {
   catalog: CatalogIndex;
   /** A repository's files: the data proxy and the files listing read them through it. */
   openStore: OpenRepositoryStore;
+  /** Asks the indexer to crawl a repository (repository changes, reindex requests). */
+  indexing: Indexing;
+  /** What the indexer knows of each repository: the index status routes read it. */
+  indexState: IndexStateStore;
 }
 
 /** Opens a repository's files: its data connection's store, scoped to the repository's prefix. */

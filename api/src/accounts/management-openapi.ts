@@ -152,6 +152,39 @@ const schemas = {
       next: { type: 'string', description: 'Cursor of the next page; absent on the last one.' },
     },
   },
+  IndexStatus: {
+    type: 'object', required: ['repository', 'state', 'counts', 'reindexRequested', 'problemCount', 'updatedAt'],
+    properties: {
+      repository: { type: 'string', description: '{account}/{repository}' },
+      state: { type: 'string', enum: ['queued', 'crawling', 'indexed', 'failed'], description: 'queued: never crawled yet (or a reindex asked for before the first crawl).' },
+      counts: {
+        type: 'object', required: ['seen', 'indexed', 'invalid', 'failed'],
+        properties: {
+          seen: { type: 'integer', minimum: 0, description: 'Objects in the repository at the last crawl.' },
+          indexed: { type: 'integer', minimum: 0, description: 'Items and collections in the catalog from it.' },
+          invalid: { type: 'integer', minimum: 0, description: 'STAC documents or items that failed validation, and links refused.' },
+          failed: { type: 'integer', minimum: 0, description: 'Objects that could not be read, or whose header made no item.' },
+        },
+      },
+      progress: {
+        type: 'object', description: 'While crawling.', required: ['phase', 'listed', 'read', 'toRead'],
+        properties: { phase: { type: 'string', enum: ['listing', 'stac', 'files', 'cleaning'] }, listed: { type: 'integer' }, read: { type: 'integer' }, toRead: { type: 'integer' } },
+      },
+      startedAt: DATE_TIME,
+      lastCrawledAt: { ...DATE_TIME, description: 'When the last crawl finished.' },
+      reindexRequested: { type: 'boolean', description: 'The next crawl reads every file again.' },
+      problemCount: { type: 'integer', minimum: 0 },
+      problems: {
+        type: 'array', description: 'Maintainers and up: the validation report, at most 500 problems (of problemCount), by path.',
+        items: {
+          type: 'object', required: ['path', 'message', 'kind'],
+          properties: { path: { type: 'string' }, message: { type: 'string' }, pointer: { type: 'string', description: 'A JSON pointer into the document.' }, kind: { type: 'string', enum: ['invalid', 'failed'] } },
+        },
+      },
+      error: { type: 'string', description: 'Maintainers and up: why the last crawl failed (it is tried again).' },
+      updatedAt: DATE_TIME,
+    },
+  },
   Repository: {
     type: 'object', required: ['id', 'accountId', 'repositoryId', 'title', 'description', 'tags', 'visibility', 'state', 'disabled', 'featured', 'collectionId', 'createdAt', 'updatedAt'],
     properties: {
@@ -306,7 +339,7 @@ export function managementOpenApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     tags: [
-      { name: 'Service' }, { name: 'Session' }, { name: 'Accounts' }, { name: 'Repositories' }, { name: 'Members' }, { name: 'API keys' }, { name: 'Data connections' },
+      { name: 'Service' }, { name: 'Session' }, { name: 'Accounts' }, { name: 'Repositories' }, { name: 'Indexing' }, { name: 'Members' }, { name: 'API keys' }, { name: 'Data connections' },
     ],
     paths: {
       '/openapi.json': {
@@ -408,6 +441,34 @@ export function managementOpenApiDocument(serverUrl: string) {
           }),
           security: [...signedIn, {}],
         },
+      },
+      '/repositories/{account}/{repository}/index': {
+        parameters: repoParams,
+        get: {
+          ...read({
+            tags: ['Indexing'], summary: 'Index status: state, counts, last crawl, progress; the validation report for maintainers and up', operationId: 'getIndexStatus',
+            responses: { 200: ok('The index status.', schema('IndexStatus')) },
+          }),
+          security: [...signedIn, {}],
+        },
+      },
+      '/repositories/{account}/{repository}/index/events': {
+        parameters: repoParams,
+        get: {
+          ...read({
+            tags: ['Indexing'], summary: 'The index status as server-sent events, live', operationId: 'streamIndexStatus',
+            description: 'A `status` event (data: an IndexStatus as JSON) at once, then one each time it changes (checked every second) while the stream is open.',
+            responses: { 200: { description: 'An event stream of `status` events.', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
+          }),
+          security: [...signedIn, {}],
+        },
+      },
+      '/repositories/{account}/{repository}/reindex': {
+        parameters: repoParams,
+        post: write({
+          tags: ['Indexing'], summary: 'Crawl the repository again, reading every file whatever its ETag (maintainers and up)', operationId: 'reindexRepository',
+          responses: { 202: ok('Queued; the status as it stands.', schema('IndexStatus')) },
+        }),
       },
       ...membersPaths('/repositories/{account}/{repository}/members', repoParams, 'a repository', 'Repository'),
       ...membersPaths('/accounts/{id}/members', [accountId], 'an organisation', 'Organization'),

@@ -10,7 +10,7 @@ import type { ListPage } from '@meridian/core/metadata-store/metadata-store.port
 import type { AccountsApiDeps } from '../accounts/accounts-api-deps.ts';
 import { callerOf } from '../accounts/authentication.ts';
 
-export const repositoriesDeps = (deps: AccountsApiDeps): RepositoriesDeps => ({ store: deps.metadata, clock: deps.clock, catalog: deps.catalog });
+export const repositoriesDeps = (deps: AccountsApiDeps): RepositoriesDeps => ({ store: deps.metadata, clock: deps.clock, catalog: deps.catalog, indexing: deps.indexing });
 
 export const repositoryPath = (r: Pick<Repository, 'accountId' | 'repositoryId'>) => `/api/v1/repositories/${r.accountId}/${r.repositoryId}`;
 

@@ -20,16 +20,28 @@ function strip<T>(item: Item, ...names: string[]): T {
   return copy as T;
 }
 
-export class DynamoDbIndexStateStore implements IndexStateStore {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #status: string;
-  readonly #objects: string;
+type SharedStore = { client: DynamoDBClient; tables: Record<TableName, string> };
 
-  /** `store`: the metadata store (DynamoDbMetadataStore) whose client and tables it shares. */
-  constructor(store: { client: DynamoDBClient; tables: Record<TableName, string> }) {
-    this.#doc = DynamoDBDocumentClient.from(store.client, { marshallOptions: { removeUndefinedValues: true } });
-    this.#status = store.tables['index-status'];
-    this.#objects = store.tables['index-objects'];
+export class DynamoDbIndexStateStore implements IndexStateStore {
+  readonly #store: SharedStore;
+  #client: DynamoDBDocumentClient | undefined;
+
+  /** `store`: the metadata store (DynamoDbMetadataStore) whose client and tables it shares, first used at the first call. */
+  constructor(store: SharedStore) {
+    this.#store = store;
+  }
+
+  get #doc(): DynamoDBDocumentClient {
+    this.#client ??= DynamoDBDocumentClient.from(this.#store.client, { marshallOptions: { removeUndefinedValues: true } });
+    return this.#client;
+  }
+
+  get #status(): string {
+    return this.#store.tables['index-status'];
+  }
+
+  get #objects(): string {
+    return this.#store.tables['index-objects'];
   }
 
   async getStatus(accountId: string, repositoryId: string): Promise<IndexStatus | undefined> {
