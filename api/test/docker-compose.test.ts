@@ -13,5 +13,5 @@ test('docker-compose.yml is a valid Compose file', { skip: !available && !requir
     cwd: root,
     env: { ...process.env, ADMIN_TOKEN: 'compose-check-token-0123456789' },
   });
-  for (const service of ['api', 'elasticsearch', 'redis', 'dynamodb', 's3']) assert.match(stdout, new RegExp(`^  ${service}:`, 'm'));
+  for (const service of ['api', 'indexer', 'elasticsearch', 'redis', 'dynamodb', 's3']) assert.match(stdout, new RegExp(`^  ${service}:`, 'm'));
 });
