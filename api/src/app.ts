@@ -1,7 +1,7 @@
 // The HTTP application. Everything it talks to arrives as an argument.
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Clock } from '@meridian/core/accounts/accounts-context';
 import type { AvatarStorage } from '@meridian/core/accounts/avatar-storage';
@@ -34,6 +34,8 @@ export interface AppDeps extends StacDeps {
   openStore: OpenRepositoryStore;
   /** Epoch milliseconds; default Date.now (tests move it). */
   clock?: Clock;
+  /** The web app (web/web-app.ts), answering every path the APIs do not; without it `/` redirects to the STAC API. */
+  web?: RequestHandler;
   /** Where the data proxy queues repository-changed jobs and repositories ask for crawls; default an in-process queue. */
   jobs?: JobQueue;
   /** The indexer's state (index status routes); default the one in the metadata store's DynamoDB. */
@@ -83,7 +85,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', managementApi(accounts));
   app.use('/data', dataProxyRoutes({ ...accounts, jobs }));
 
-  app.get('/', (_req, res) => res.redirect('/stac/'));
+  if (deps.web) app.use(deps.web);
+  else app.get('/', (_req, res) => res.redirect('/stac/'));
   app.use(notFound);
   app.use(errorHandler);
   return app;

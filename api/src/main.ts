@@ -13,6 +13,7 @@ import { createLogger } from '@meridian/core/logging/logger';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { closeS3Clients } from '@meridian/core/object-store/repository-store';
 import { createApp } from './app.ts';
+import { webApp } from './http/web-app.ts';
 import { repositoryStores } from './data-proxy/repository-stores.ts';
 
 async function start(): Promise<void> {
@@ -64,8 +65,10 @@ async function start(): Promise<void> {
   // Crawl requests and the data proxy's repository-changed jobs: run by the indexer in this process
   // (REDIS_URL unset), or queued in Redis for `npm run indexer` processes.
   const jobs = openJobQueue(config, logger);
+  const web = await webApp(config);
+  if (!web) logger.warn('the web app has not been built (npm run build -w web, or npm start, which builds it): serving the APIs only');
   const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(config.dataDir), clock,
-    openStore: repositoryStores(config), jobs });
+    openStore: repositoryStores(config), jobs, web });
 
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
