@@ -1,0 +1,77 @@
+// Debian's Chromium driven by playwright-core, and what every page of the web app
+// is checked for: a screenshot to look at, and axe-core finding no serious or
+// critical accessibility violation, in the light and the dark theme.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** The flags Chromium needs on a headless machine without a GPU (software WebGL for the maps). */
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+
+export const chromiumMissing = () => (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`);
+
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+
+export const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: 'minor' | 'moderate' | 'serious' | 'critical' | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // Strings, not functions, run in the page: this file is type-checked without the DOM's types.
+  if (!(await page.evaluate('"axe" in window'))) await page.addScriptTag({ content: axeSource });
+  // The map canvas is a WebGL image with its own label; the rest of the page is checked whole.
+  const violations = await page.evaluate("axe.run({ exclude: [['.maplibregl-canvas']] }, { resultTypes: ['violations'] }).then((r) => r.violations)");
+  return (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export function describeViolations(violations: AxeViolation[]): string {
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
+}
+
+/**
+ * Screenshot `name` of the page as it is, and no serious or critical axe violation
+ * on it — unless the page runs without JavaScript, where axe cannot run (those
+ * pages are the same markup the checked ones are).
+ */
+export async function checkPage(page: Page, name: string, options: { axe?: boolean } = {}): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: false });
+  if (options.axe === false) return;
+  const violations = await seriousViolations(page);
+  assert.equal(violations.length, 0, `${name} (${page.url()}): axe found\n${describeViolations(violations)}`);
+}
+
+/** The page in the light theme, then in the dark one (the theme buttons in the header, as a person switches). */
+export async function checkBothThemes(page: Page, name: string): Promise<void> {
+  await setTheme(page, 'light');
+  await checkPage(page, `${name}-light`);
+  await setTheme(page, 'dark');
+  await checkPage(page, `${name}-dark`);
+  await setTheme(page, 'system');
+}
+
+export async function setTheme(page: Page, theme: 'light' | 'dark' | 'system'): Promise<void> {
+  const button = page.locator(`form.theme button[value="${theme}"]`);
+  if ((await button.getAttribute('aria-pressed')) === 'true') return;
+  await button.click();
+  await page.waitForFunction(`document.documentElement.dataset.theme === ${JSON.stringify(theme)}`);
+}
+
+/** A map on the page has drawn its first frame. */
+export async function mapLoaded(page: Page, selector = '[data-loaded="true"]'): Promise<void> {
+  await page.waitForSelector(selector, { timeout: 30_000 });
+}
+
+export type { Browser, BrowserContext, Page };

@@ -1,0 +1,320 @@
+// The web app end to end, in Debian's Chromium, on the real stack: the API with
+// the web app mounted (as `npm start` serves it), its embedded catalog and
+// metadata store, STAC fixtures loaded through the transaction API, and a COG
+// made by GDAL. Every page is screenshot into web/test/screenshots/ and checked
+// with axe-core in the light and the dark theme.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ensureDefaultDataConnection, defaultConnectionRoot } from '@meridian/core/data-connections/default-connection';
+import { serviceSuite } from '@meridian/core/testing/loopback-server';
+import { PASSWORD } from '../../api/test/http-client.ts';
+import { Client, fixtures, loadFixtures } from '../../api/test/stac-helpers.ts';
+import { startTestServer, type TestServer } from '../../api/test/test-server.ts';
+import { ensureWebBuild } from '../scripts/build-if-stale.ts';
+import { checkBothThemes, checkPage, chromiumMissing, launchChromium, mapLoaded, type Browser, type Page } from './browser.ts';
+
+const gdalMissing = spawnSync('gdal_translate', ['--version']).status === 0 ? undefined : 'gdal_translate is not installed (apt-get install gdal-bin)';
+
+/** A small Cloud-Optimized GeoTIFF over Lisbon, made by GDAL. */
+function makeCog(dir: string): Buffer {
+  const plain = join(dir, 'plain.tif');
+  const cog = join(dir, 'lisbon.tif');
+  const run = (command: string, ...args: string[]) => {
+    const result = spawnSync(command, args, { encoding: 'utf8' });
+    assert.equal(result.status, 0, `${command} failed: ${result.stderr}`);
+  };
+  run('gdal_create', '-q', '-of', 'GTiff', '-outsize', '256', '256', '-bands', '1', '-burn', '42', '-a_srs', 'EPSG:4326', '-a_ullr', '-9.25', '38.8', '-9.05', '38.65', plain);
+  run('gdal_translate', '-q', '-of', 'COG', plain, cog);
+  return readFileSync(cog);
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let scratch: string;
+
+  before(async () => {
+    ensureWebBuild((line) => console.log(`# ${line}`));
+    server = await startTestServer({}, { web: true });
+    // `npm start` creates the `local` data connection on a fresh store; so does this stack.
+    await ensureDefaultDataConnection({ store: server.metadata, clock: Date.now }, server.dataDir);
+    await loadFixtures(new Client(server));
+    browser = await launchChromium();
+    scratch = mkdtempSync(join(tmpdir(), 'meridian-web-'));
+  }, { timeout: 300_000 });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, ...options });
+    return context.newPage();
+  }
+
+  /** Draws a box on the search map, from one corner to the other, offsets in pixels from the map's centre. */
+  async function drawBox(page: Page, from: [number, number], to: [number, number]): Promise<void> {
+    await page.getByRole('button', { name: 'Draw box' }).click();
+    const box = await page.locator('[data-testid="search-map"]').boundingBox();
+    assert.ok(box, 'the map is on the page');
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.mouse.click(cx + from[0], cy + from[1]);
+    await page.mouse.move(cx + (from[0] + to[0]) / 2, cy + (from[1] + to[1]) / 2, { steps: 5 });
+    await page.mouse.move(cx + to[0], cy + to[1], { steps: 5 });
+    await page.mouse.click(cx + to[0], cy + to[1]);
+  }
+
+  test('the map search: coastlines and footprints drawn, a box drawn on the map finds what is inside it, and the state lives in the URL', async () => {
+    const page = await newPage();
+    const data = fixtures();
+    await page.goto(`${server.url}/`);
+    await mapLoaded(page);
+    const total = data.all.length;
+    assert.match(await page.locator('#results-heading').innerText(), new RegExp(`^${total} matches`));
+    await checkBothThemes(page, 'discover');
+
+    // Over Joplin (Missouri), at a zoom where its 30 footprints fill the middle of the map.
+    await page.goto(`${server.url}/?map=9/37.07/-94.55`);
+    await mapLoaded(page);
+    await drawBox(page, [-220, -160], [220, 160]);
+    await page.waitForURL(/bbox=/);
+    await page.locator('#results-heading', { hasText: /^30 matches/ }).waitFor();
+    const bbox = new URL(page.url()).searchParams.get('bbox')!.split(',').map(Number);
+    assert.ok(bbox[0] < -94.69 && bbox[2] > -94.40 && bbox[1] < 37.03 && bbox[3] > 37.11, `the drawn box ${bbox} holds Joplin`);
+    const listed = await Promise.all((await page.locator('.result-list li').all()).map((li) => li.getAttribute('data-item')));
+    assert.equal(listed.length, 20, 'one page of 20');
+    assert.ok(listed.every((key) => key?.startsWith('joplin/')), 'only Joplin items are inside the box');
+    await page.waitForTimeout(500);
+    await checkPage(page, 'discover-box');
+
+    // Hovering a result highlights it; the same URL in a new tab shows the same search.
+    await page.locator('.result-list li').first().hover();
+    assert.match(await page.locator('.result-list li').first().getAttribute('class') ?? '', /highlighted/);
+    const shared = page.url();
+    const again = await newPage();
+    await again.goto(shared);
+    assert.match(await again.locator('#results-heading').innerText(), /^30 matches/);
+    assert.equal(await again.locator('#bbox').inputValue(), bbox.join(', '));
+    await again.context().close();
+
+    // A facet and a time range narrow it further; the histogram links set the range.
+    await page.goto(`${server.url}/?collection=sentinel-2-c1-l2a`);
+    assert.match(await page.locator('#results-heading').innerText(), /^10 matches/);
+    await page.goto(`${server.url}/?collection=sentinel-2-c1-l2a&from=2024-04-20&to=2024-04-30`);
+    const inRange = data.s2.filter((item) => item.properties.datetime >= '2024-04-20' && item.properties.datetime <= '2024-04-30T23:59:59Z').length;
+    assert.match(await page.locator('#results-heading').innerText(), new RegExp(`^${inRange} match`));
+    await page.context().close();
+  });
+
+  test('a new person signs up, creates a repository, finds its data by drawing a box, opens the item and downloads the COG byte for byte', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/signup`);
+    await checkBothThemes(page, 'signup');
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Account id').fill('ada');
+    await page.getByLabel('Email').fill('ada@example.org');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Password again').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/accounts\/ada/);
+    await checkBothThemes(page, 'account');
+
+    await page.getByRole('link', { name: 'New repository' }).first().click();
+    await page.waitForURL(/\/repositories\/new/);
+    await page.getByLabel('Repository id').fill('lisbon-elevation');
+    await page.getByLabel('Title').fill('Lisbon elevation');
+    await page.getByLabel('Description').fill('A **test** raster over Lisbon.\n\n<script>alert(1)</script>');
+    await page.getByLabel('Tags').fill('elevation, portugal');
+    await page.getByLabel('License').fill('CC-BY-4.0');
+    await page.getByLabel('Published').check();
+    await checkPage(page, 'repository-new');
+    await page.getByRole('button', { name: 'Create repository' }).click();
+    await page.waitForURL(/\/repositories\/ada\/lisbon-elevation$/);
+    assert.equal(await page.locator('h1').innerText(), 'Lisbon elevation');
+    assert.equal(await page.locator('.markdown strong').first().innerText(), 'test', 'the description is rendered Markdown');
+    assert.equal(await page.locator('.markdown script').count(), 0, 'and sanitised');
+
+    // The COG lands in the repository's storage — dropped into the `local` data
+    // connection's directory, which the data proxy serves — and its STAC item is
+    // loaded through the transaction API into the repository's collection.
+    const cog = makeCog(scratch);
+    const folder = join(defaultConnectionRoot(server.dataDir), 'ada', 'lisbon-elevation', 'rasters');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'lisbon.tif'), cog);
+    const href = `${server.url}/data/ada/lisbon-elevation/rasters/lisbon.tif`;
+    const item = {
+      type: 'Feature', stac_version: '1.0.0', id: 'lisbon-dem', collection: 'ada.lisbon-elevation',
+      geometry: { type: 'Polygon', coordinates: [[[-9.25, 38.65], [-9.05, 38.65], [-9.05, 38.8], [-9.25, 38.8], [-9.25, 38.65]]] },
+      bbox: [-9.25, 38.65, -9.05, 38.8],
+      properties: { datetime: '2025-06-01T00:00:00Z', title: 'Lisbon DEM' },
+      assets: { data: { href, type: 'image/tiff; application=geotiff; profile=cloud-optimized', roles: ['data'], title: 'Elevation COG', 'file:size': cog.length } },
+      links: [],
+    };
+    const created = await new Client(server).request('POST', '/collections/ada.lisbon-elevation/items', { body: item, auth: true });
+    assert.equal(created.status, 201, created.text);
+
+    await page.reload();
+    await checkBothThemes(page, 'repository');
+    await page.getByRole('link', { name: 'rasters/' }).click();
+    await page.waitForURL(/\/files\/rasters$/);
+    await checkPage(page, 'repository-folder');
+    await page.getByRole('link', { name: 'lisbon.tif' }).click();
+    await page.waitForURL(/\/files\/rasters\/lisbon\.tif$/);
+    assert.match(await page.locator('.facts').innerText(), new RegExp(`${cog.length.toLocaleString('en-GB')} bytes`));
+    await checkPage(page, 'repository-file');
+
+    // Found on the map by drawing a box around Lisbon.
+    await page.goto(`${server.url}/?map=9/38.72/-9.15`);
+    await mapLoaded(page);
+    await drawBox(page, [-200, -150], [200, 150]);
+    await page.waitForURL(/bbox=/);
+    await page.locator('#results-heading', { hasText: /^1 match$/ }).waitFor();
+    await checkPage(page, 'discover-lisbon');
+    await page.getByRole('link', { name: 'Lisbon DEM' }).click();
+    await page.waitForURL(/\/collections\/ada\.lisbon-elevation\/items\/lisbon-dem$/);
+    await mapLoaded(page);
+    await checkBothThemes(page, 'item');
+    await page.getByText('Copy a command').click();
+    const snippets = await page.locator('.asset details').innerText();
+    assert.match(snippets, /aws s3 cp 's3:\/\/ada\/lisbon-elevation\/rasters\/lisbon\.tif'/);
+    assert.match(snippets, /gdalinfo '\/vsicurl\/http:\/\/127\.0\.0\.1:\d+\/data\/ada\/lisbon-elevation\/rasters\/lisbon\.tif'/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Elevation COG' }).click()]);
+    const saved = join(scratch, 'downloaded.tif');
+    await download.saveAs(saved);
+    assert.equal(sha256(readFileSync(saved)), sha256(cog), 'the downloaded bytes are the COG');
+
+    await page.getByRole('link', { name: 'Lisbon elevation' }).click();
+    await page.waitForURL(/\/collections\/ada\.lisbon-elevation$/);
+    await mapLoaded(page);
+    await checkBothThemes(page, 'collection');
+    await page.context().close();
+  });
+
+  test('organisations, members and the invitations inbox, API keys shown once and revoked, repository settings', async () => {
+    const grace = await newPage();
+    await grace.goto(`${server.url}/signup`);
+    await grace.getByLabel('Name').fill('Grace Hopper');
+    await grace.getByLabel('Account id').fill('grace');
+    await grace.getByLabel('Email').fill('grace@example.org');
+    await grace.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await grace.getByLabel('Password again').fill(PASSWORD);
+    await grace.getByRole('button', { name: 'Create account' }).click();
+    await grace.waitForURL(/\/accounts\/grace/);
+
+    await grace.goto(`${server.url}/organizations/new`);
+    await checkPage(grace, 'organization-new');
+    await grace.getByLabel('Name').fill('Ocean Lab');
+    await grace.getByLabel('Organisation id').fill('ocean-lab');
+    await grace.getByRole('button', { name: 'Create organisation' }).click();
+    await grace.waitForURL(/\/accounts\/ocean-lab$/);
+    await checkPage(grace, 'organization');
+    await grace.getByRole('link', { name: 'Members' }).click();
+    await grace.getByLabel('Their account id').fill('ada');
+    await grace.getByLabel('Role', { exact: true }).selectOption('maintainers');
+    await grace.getByRole('button', { name: 'Send invitation' }).click();
+    await grace.getByText('Invited ada.').waitFor();
+    assert.match(await grace.locator('table.members').innerText(), /ada\s+invited/i);
+    await checkBothThemes(grace, 'organization-members');
+
+    // Ada signs in (from another browser), finds the invitation in her inbox and accepts it.
+    const ada = await newPage();
+    await ada.goto(`${server.url}/signin`);
+    await checkBothThemes(ada, 'signin');
+    await ada.getByLabel('Email').fill('ada@example.org');
+    await ada.getByLabel('Password').fill(PASSWORD);
+    await ada.getByRole('button', { name: 'Sign in' }).click();
+    await ada.waitForURL(`${server.url}/`);
+    assert.match(await ada.getByRole('link', { name: /Inbox/ }).innerText(), /1/);
+    await ada.getByRole('link', { name: /Inbox/ }).click();
+    await checkBothThemes(ada, 'inbox');
+    await ada.getByRole('button', { name: 'Accept the invitation to ocean-lab' }).click();
+    await ada.getByText('You joined').waitFor();
+    await grace.reload();
+    assert.equal(await grace.locator('#role-ada').inputValue(), 'maintainers', 'ada is a member now, her role can be changed');
+    assert.doesNotMatch(await grace.locator('table.members').innerText(), /invited/i);
+
+    // An API key: the secret shown once, working against the API, then revoked.
+    await ada.goto(`${server.url}/accounts/ada/api-keys`);
+    await ada.getByLabel('Name').fill('laptop');
+    await ada.getByRole('button', { name: 'Create key' }).click();
+    const secret = await ada.getByTestId('secret-access-key').innerText();
+    const accessKeyId = await ada.getByTestId('access-key-id').innerText();
+    await checkPage(ada, 'api-key-created');
+    const asKey = await fetch(`${server.url}/api/v1/session`, { headers: { authorization: `Bearer ${accessKeyId}.${secret}` } });
+    assert.equal(asKey.status, 200);
+    await ada.reload();
+    assert.equal(await ada.getByText(secret).count(), 0, 'the secret is not shown again');
+    await checkBothThemes(ada, 'api-keys');
+    await ada.getByRole('button', { name: 'Revoke the key laptop' }).click();
+    await ada.getByText(`Revoked ${accessKeyId}`).waitFor();
+    const revoked = await fetch(`${server.url}/api/v1/session`, { headers: { authorization: `Bearer ${accessKeyId}.${secret}` } });
+    assert.equal(revoked.status, 401);
+
+    // Settings: metadata edited and saved; members of a repository.
+    await ada.goto(`${server.url}/repositories/ada/lisbon-elevation/settings`);
+    await checkBothThemes(ada, 'repository-settings');
+    await ada.getByLabel('Title').fill('Lisbon elevation model');
+    await ada.getByRole('button', { name: 'Save changes' }).click();
+    await ada.getByText('Saved.').waitFor();
+    await ada.goto(`${server.url}/repositories/ada/lisbon-elevation`);
+    assert.equal(await ada.locator('h1').innerText(), 'Lisbon elevation model');
+    await ada.goto(`${server.url}/repositories/ada/lisbon-elevation/members`);
+    await checkPage(ada, 'repository-members');
+    await ada.goto(`${server.url}/repositories`);
+    await checkPage(ada, 'repositories');
+    await ada.goto(`${server.url}/no/such/page`);
+    await checkPage(ada, 'not-found');
+    await grace.context().close();
+    await ada.context().close();
+  });
+
+  test('without JavaScript: the search form and sign-in work', async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Search for').fill('joplin');
+    await page.locator('#bbox').fill('-94.7, 37, -94.4, 37.2');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/q=joplin/);
+    assert.match(await page.locator('#results-heading').innerText(), /^30 matches/);
+    await page.getByLabel('Sort').selectOption('-datetime');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/sort=-datetime/);
+    assert.match(await page.locator('#results-heading').innerText(), /^30 matches/);
+    await checkPage(page, 'discover-no-js', { axe: false });
+
+    await page.goto(`${server.url}/signin?next=/invitations`);
+    await page.getByLabel('Email').fill('ada@example.org');
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That email and password do not match an account.').waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/invitations$/);
+    assert.equal(await page.locator('h1').innerText(), 'Inbox');
+    await page.context().close();
+  });
+
+  test('on a phone: the map above the results, every control reachable', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?collection=joplin`);
+    await mapLoaded(page);
+    await checkPage(page, 'discover-phone');
+    const map = await page.locator('[data-testid="search-map"]').boundingBox();
+    const results = await page.locator('#results-heading').boundingBox();
+    assert.ok(map && results && map.y < results.y, 'the map comes first');
+    assert.ok(map.width <= 390, 'nothing wider than the screen');
+    await context.close();
+  });
+});
