@@ -21,23 +21,15 @@ import { connectionSecretContext } from '../src/data-connections/data-connection
 import { objectStoreContract } from '../src/object-store/object-store.contract.ts';
 import { closeS3Clients, openRepositoryStore } from '../src/object-store/repository-store.ts';
 import { S3ObjectStore } from '../src/object-store/s3.object-store.ts';
-import { freePort, pythonModuleMissing, serviceSuite, startProcess, type LoopbackProcess } from '../src/testing/loopback-server.ts';
+import { serviceSuite } from '../src/testing/loopback-server.ts';
+import { motoMissing, startMotoS3, type MotoS3 } from '../src/testing/moto-s3.ts';
 
-const python = process.env.PYTHON || 'python3';
-const missing = await pythonModuleMissing('moto.server', python);
-
-// moto's server exits when its stdin closes, so that it cannot outlive a test run that was killed.
-const LAUNCHER = [
-  'import os, sys, threading',
-  'threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()',
-  'from moto.server import main',
-  'main(sys.argv[1:])',
-].join('\n');
+const missing = await motoMissing();
 
 const CREDENTIALS = { accessKeyId: 'meridian-test', secretAccessKey: 'meridian-test-secret' };
 const secretKey = randomBytes(32);
 
-let moto: LoopbackProcess | undefined;
+let moto: MotoS3 | undefined;
 let endpoint = '';
 let admin: S3Client;
 let stagingDir = '';
@@ -72,18 +64,15 @@ async function freshBucket(): Promise<string> {
 
 serviceSuite('object store contract: moto S3', missing, () => {
   before(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = await startProcess('moto S3 server', python, ['-c', LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
-      stdin: 'pipe', ready: { url: `${endpoint}/` }, env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' },
-    });
+    moto = await startMotoS3();
+    endpoint = moto.endpoint;
     admin = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: CREDENTIALS });
     stagingDir = await mkdtemp(join(tmpdir(), 'meridian-s3-staging-'));
   }, { timeout: 90_000 });
   after(async () => {
     closeS3Clients();
     admin?.destroy();
-    await moto?.stop();
+    await moto?.process.stop();
     if (stagingDir) await rm(stagingDir, { recursive: true, force: true });
   });
 

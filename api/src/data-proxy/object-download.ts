@@ -19,10 +19,11 @@ function describe(res: Response, info: ObjectInfo, key: string, publicRepository
     ETag: info.etag,
     'Last-Modified': httpDate(info.lastModified),
     'Accept-Ranges': 'bytes',
-    'Content-Type': servedContentType(key, info.contentType),
     // Always revalidated (cheap with the ETag); files of repositories not open to all stay out of shared caches.
     'Cache-Control': publicRepository ? 'no-cache' : 'private, no-cache',
   });
+  // As stored or named, never with a charset Express would add: nothing says a text file is UTF-8.
+  res.setHeader('Content-Type', servedContentType(key, info.contentType));
 }
 
 /** The plan's refusals; undefined when the object is to be sent. */
