@@ -37,6 +37,7 @@ const HEADER = [
   'npm run bench:search -- --items 100000     # a smaller catalogue',
   'npm run bench:search -- --reuse            # query an already loaded catalogue again',
   'npm run bench:proxy                        # a 2 GiB file through the data proxy; data in .bench/',
+  'npm run bench:s3-upload                    # 2 GiB uploaded through the S3 endpoint; data in .bench/',
   '```',
   '',
 ].join('\n');

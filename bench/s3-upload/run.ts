@@ -1,0 +1,202 @@
+// S3 upload benchmark: one object streamed into a repository on the `local`
+// connection, in one run, (a) straight to disk with a Node write stream and
+// (b) through the data proxy's S3 endpoint with the AWS SDK v3 — PutObject of
+// a stream (aws-chunked with a CRC32 trailer, checked as it streams, the SDK's
+// default) and (c) lib-storage's multipart Upload — while (d) the server's
+// resident memory is sampled. The server is `npm start` (api/src/main.ts) in
+// a child process, so its memory is its own.
+//
+//   node bench/s3-upload/run.ts [--size BYTES] [--rounds R] [--dir PATH] [--no-docs]
+//
+// Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { freePort, startProcess, type LoopbackProcess } from '../../core/src/testing/loopback-server.ts';
+import { seededRandom } from '../../core/src/testing/seeded-random.ts';
+import { fmt, machine, REPO, writeDocsSection } from '../bench-report.ts';
+
+const SECTION = '## S3 endpoint: streaming uploads';
+const ACCOUNT = 'admin';
+const REPOSITORY = 'upload-bench';
+const ADMIN = { email: 'bench@example.org', password: 'a bench admin password' };
+const SEED = 20_261_122;
+const PART = 16 * 2 ** 20;
+const FLAT_GROWTH = 64 * 2 ** 20;
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: String(2 * 2 ** 30) },
+    rounds: { type: 'string', default: '3' },
+    dir: { type: 'string', default: join(REPO, '.bench/s3-upload') },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+const SIZE = Number(args.size?.replace(/_/g, ''));
+const ROUNDS = Number(args.rounds);
+if (!Number.isSafeInteger(SIZE) || SIZE < PART || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  throw new Error('usage: node bench/s3-upload/run.ts [--size BYTES ≥ 16 MiB] [--rounds R] [--dir PATH] [--no-docs]');
+}
+const DIR = resolve(args.dir as string);
+const DATA = join(DIR, 'data');
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const mib = (bytes: number) => bytes / 2 ** 20;
+const gibPerSecond = (ms: number) => SIZE / 2 ** 30 / (ms / 1000);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+/** SIZE bytes from 16 MiB of seeded random bytes repeated: nothing on the way can compress them, and none is held whole. */
+function body(): Readable {
+  const block = Buffer.allocUnsafe(16 * 2 ** 20);
+  const random = seededRandom(SEED);
+  for (let i = 0; i < block.length; i += 4) block.writeUInt32LE(Math.floor(random() * 2 ** 32), i);
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= SIZE) return void this.push(null);
+      const offset = sent % block.length;
+      const n = Math.min(1024 * 1024, SIZE - sent, block.length - offset);
+      sent += n;
+      this.push(block.subarray(offset, offset + n));
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The server and its memory
+
+interface Server { process: LoopbackProcess; url: string; pid: number }
+
+async function startServer(): Promise<Server> {
+  rmSync(DATA, { recursive: true, force: true });
+  mkdirSync(DATA, { recursive: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startProcess('meridian', process.execPath, [join(REPO, 'api/src/main.ts')], {
+    cwd: REPO,
+    env: { ...process.env, DATA_DIR: DATA, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    ready: { url: `${url}/stac/` },
+    stdin: 'pipe',
+  });
+  return { process: child, url, pid: child.child.pid as number };
+}
+
+/** The repository, and an API key of the admin, created through the management API. */
+async function prepare(url: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (signIn.status !== 201) throw new Error(`signing in: ${signIn.status} ${await signIn.text()}`);
+  const { csrfToken } = await signIn.json() as { csrfToken: string };
+  const headers = { 'content-type': 'application/json', cookie: signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': csrfToken };
+  const created = await fetch(`${url}/api/v1/accounts/${ACCOUNT}/repositories`, {
+    method: 'POST', headers, body: JSON.stringify({ id: REPOSITORY, title: 'Upload benchmark', dataConnectionId: 'local', visibility: 'public', state: 'published' }),
+  });
+  if (created.status !== 201) throw new Error(`creating the repository: ${created.status} ${await created.text()}`);
+  const key = await fetch(`${url}/api/v1/accounts/${ACCOUNT}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'upload bench' }) });
+  if (key.status !== 201) throw new Error(`creating an API key: ${key.status} ${await key.text()}`);
+  return await key.json() as { accessKeyId: string; secretAccessKey: string };
+}
+
+const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
+const kib = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+const rss = (pid: number) => kib(status(pid), 'VmRSS');
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+interface Measured { ms: number; before: number; peak: number; cpuPerGiB: number }
+
+/** Times `work`, with the server's RSS (sampled, and the kernel's VmHWM reset first) and CPU. */
+async function measured(pid: number, work: () => Promise<void>): Promise<Measured> {
+  const before = rss(pid);
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  let sampled = before;
+  const timer = setInterval(() => (sampled = Math.max(sampled, rss(pid))), 10);
+  const cpu = cpuSeconds(pid);
+  const started = performance.now();
+  try {
+    await work();
+    const ms = performance.now() - started;
+    return { ms, before, peak: Math.max(sampled, kib(status(pid), 'VmHWM')), cpuPerGiB: (cpuSeconds(pid) - cpu) / (SIZE / 2 ** 30) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Run and report
+
+interface Figures { disk: number[]; put: Measured[]; multipart: Measured[]; date: string }
+
+async function measure(server: Server, key: { accessKeyId: string; secretAccessKey: string }): Promise<Figures> {
+  const s3 = new S3Client({ endpoint: `${server.url}/data`, forcePathStyle: true, region: 'us-east-1', credentials: key });
+  const target = join(DIR, 'baseline.bin');
+  const figures: Figures = { disk: [], put: [], multipart: [], date: new Date().toISOString() };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const started = performance.now();
+    await pipeline(body(), createWriteStream(target));
+    figures.disk.push(performance.now() - started);
+    rmSync(target);
+    figures.put.push(await measured(server.pid, async () => {
+      await s3.send(new PutObjectCommand({ Bucket: ACCOUNT, Key: `${REPOSITORY}/put.bin`, Body: body(), ContentLength: SIZE }));
+    }));
+    figures.multipart.push(await measured(server.pid, async () => {
+      await new Upload({ client: s3, params: { Bucket: ACCOUNT, Key: `${REPOSITORY}/multipart.bin`, Body: body() }, partSize: PART, queueSize: 2 }).done();
+    }));
+    for (const name of ['put.bin', 'multipart.bin']) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: ACCOUNT, Key: `${REPOSITORY}/${name}` }));
+      if (head.ContentLength !== SIZE) throw new Error(`${name} holds ${head.ContentLength} bytes, not ${SIZE}`);
+    }
+    log(`round ${round}: disk ${fmt(gibPerSecond(figures.disk.at(-1)!), 2)} GiB/s, PutObject ${fmt(gibPerSecond(figures.put.at(-1)!.ms), 2)} GiB/s, `
+      + `multipart ${fmt(gibPerSecond(figures.multipart.at(-1)!.ms), 2)} GiB/s`);
+  }
+  s3.destroy();
+  return figures;
+}
+
+function report(f: Figures): string {
+  const disk = gibPerSecond(median(f.disk));
+  const row = (name: string, runs: Measured[]) => {
+    const rate = gibPerSecond(median(runs.map((r) => r.ms)));
+    const growth = Math.max(...runs.map((r) => r.peak - r.before));
+    return `| ${name} | ${fmt(rate, 2)} | ${fmt(rate / disk, 2)} | ${fmt(median(runs.map((r) => r.cpuPerGiB)), 2)} | `
+      + `${fmt(mib(Math.min(...runs.map((r) => r.before))), 0)} → ${fmt(mib(Math.max(...runs.map((r) => r.peak))), 0)} | ${growth <= FLAT_GROWTH ? 'yes' : 'no'} |`;
+  };
+  return [
+    SECTION,
+    '',
+    `Measured ${f.date.slice(0, 10)} with \`npm run bench:s3-upload${SIZE === 2 * 2 ** 30 ? '' : ` -- --size ${SIZE}`}\` on: ${machine()}.`,
+    '',
+    `**Data**: ${fmt(SIZE / 2 ** 30, 2)} GiB of seeded random bytes, generated as a stream (never held whole), uploaded with an API key `
+      + 'to a public repository on the `local` (filesystem) data connection of `npm start` (api/src/main.ts) in a child process on loopback. '
+      + 'The client, the server and the disk share the machine.',
+    '',
+    `Medians of ${ROUNDS} alternating rounds. Baseline (a): the same stream into \`fs.createWriteStream\`: ${fmt(disk, 2)} GiB/s.`,
+    '',
+    '| upload | GiB/s | ratio to (a) | server CPU s/GiB | server RSS MiB, rest → peak | flat (peak within 64 MiB) |',
+    '|---|---:|---:|---:|---:|---|',
+    row('(b) PutObject of a stream: aws-chunked, CRC32 trailer verified while streaming (the SDK\'s default)', f.put),
+    row(`(c) lib-storage Upload: multipart, ${mib(PART)} MiB parts, 2 at a time, CRC32 per part`, f.multipart),
+    '',
+  ].join('\n');
+}
+
+const server = await startServer();
+let figures: Figures;
+try {
+  figures = await measure(server, await prepare(server.url));
+} catch (error) {
+  log(server.process.output());
+  throw error;
+} finally {
+  await server.process.stop();
+}
+const section = report(figures);
+process.stdout.write(`${section}\n`);
+if (!args['no-docs']) {
+  writeDocsSection(SECTION, section);
+  log('wrote docs/benchmarks.md');
+}
