@@ -72,6 +72,12 @@ describe('objects', () => {
     assert.deepEqual(await eventsSince(from), [{ accountId: OWNER, repositoryId: REPOSITORY, changes: [{ key: 'notes/readme.txt', kind: 'put' }] }]);
   });
 
+  test('a conditional PutObject (If-None-Match: *) is refused rather than silently unconditional', async () => {
+    const refused = await s3ErrorOf(s3.send(new PutObjectCommand({ Bucket, Key: key('notes/readme.txt'), Body: 'overwrite?', IfNoneMatch: '*' })));
+    assert.deepEqual([refused.code, refused.status], ['NotImplemented', 501]);
+    assert.equal(await text('notes/readme.txt'), 'hello, object store');
+  });
+
   test('keys with spaces, +, ~, unicode and the characters SDKs encode differently', async () => {
     const names = ['a b.txt', 'plus+sign.txt', 'tilde~x.txt', 'ünï/cödé ✓.txt', "brackets (1) [2] {3} !$&'*,;=@.txt", 'percent%20literal.txt'];
     for (const name of names) {

@@ -181,6 +181,11 @@ function report(f: Figures): string {
     row('(b) PutObject of a stream: aws-chunked, CRC32 trailer verified while streaming (the SDK\'s default)', f.put),
     row(`(c) lib-storage Upload: multipart, ${mib(PART)} MiB parts, 2 at a time, CRC32 per part`, f.multipart),
     '',
+    'The peak is the highest of all rounds, the first run\'s warm-up included; the body streams through one chunk at a time, so a growth that '
+      + 'does not follow the object\'s size (compare a run with `--size`) is V8\'s heap slack, not the object. Multipart costs more because every part '
+      + 'is hashed three times (the client\'s SHA-256 for its signature, the server\'s SHA-256 and checksum checks, the filesystem store\'s MD5 for the '
+      + 'part\'s ETag) and the filesystem store copies the parts once more into the object when the upload completes.',
+    '',
   ].join('\n');
 }
 

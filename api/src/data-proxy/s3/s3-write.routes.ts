@@ -72,6 +72,16 @@ async function publish(deps: S3WriteDeps, req: Request, repository: Repository, 
   }
 }
 
+/**
+ * S3's conditional writes (If-None-Match: * to create only, If-Match to replace
+ * only that version) cannot be honoured by the object store port, and ignoring
+ * them would break what the client relies on: refused instead.
+ */
+function refuseConditionalWrite(req: Request): void {
+  const header = ['if-match', 'if-none-match'].find((name) => req.get(name) !== undefined);
+  if (header) throw new S3Error('NotImplemented', `conditional writes (${header}) are not supported`);
+}
+
 const bucketKey = (target: ObjectTarget) => `${target.repository.repositoryId}/${target.key}`;
 const isoTime = (date: Date) => date.toISOString();
 const contentTypeOf = (req: Request) => req.get('content-type') || undefined;
@@ -79,6 +89,7 @@ const contentTypeOf = (req: Request) => req.get('content-type') || undefined;
 // ----------------------------------------------------------------- objects
 
 async function putObject(deps: S3WriteDeps, req: Request, res: Response): Promise<void> {
+  refuseConditionalWrite(req);
   const target = await objectTarget(deps, req, 'write');
   const body = uploadBody(req, res);
   const info = await body.store(target.store.put(target.key, body.stream, { contentType: contentTypeOf(req), contentLength: body.contentLength }));
@@ -106,6 +117,7 @@ function copySourceKey(target: ObjectTarget, header: string): string {
 async function copyObject(deps: S3WriteDeps, req: Request, res: Response, source: string): Promise<void> {
   const conditional = Object.keys(req.headers).find((name) => name.startsWith('x-amz-copy-source-if-'));
   if (conditional) throw new S3Error('NotImplemented', `${conditional} is not supported`);
+  refuseConditionalWrite(req);
   const target = await objectTarget(deps, req, 'write');
   const sourceKey = copySourceKey(target, source);
   const info = await target.store.copy(sourceKey, target.key);
@@ -163,6 +175,7 @@ async function listParts(deps: S3WriteDeps, req: Request, res: Response, uploadI
 }
 
 async function completeMultipartUpload(deps: S3WriteDeps, req: Request, res: Response, uploadId: string): Promise<void> {
+  refuseConditionalWrite(req);
   const target = await objectTarget(deps, req, 'write');
   const parts = parseCompleteRequest((await smallBody(req, res, MAX_XML_BODY)).text);
   for (let i = 1; i < parts.length; i++) {
