@@ -2,7 +2,7 @@
 // then times a fixed query mix through CatalogIndex.searchItems, parsing each
 // query with parseItemSearch as the API does.
 //
-//   node bench/search/run.ts [--items N] [--dir PATH] [--reuse] [--runs R] [--no-docs]
+//   node bench/search/run.ts [--items N] [--batch B] [--dir PATH] [--reuse] [--runs R] [--no-docs]
 //
 // Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,6 @@ import { fmt, machine as machineOf, percentile, REPO, writeDocsSection } from '.
 
 const SECTION = '## Search on the embedded catalog (SQLite)';
 const LIMITS = { defaultLimit: 10, maxLimit: 10_000 };
-const BATCH = 5_000;
 const SEED = 20_250_601;
 /** Each deep-pagination run walks DEPTH - 1 pages first, so it gets fewer runs. */
 const deepRuns = () => Math.max(10, Math.round(RUNS / 4));
@@ -27,6 +26,7 @@ const deepRuns = () => Math.max(10, Math.round(RUNS / 4));
 const { values: args } = parseArgs({
   options: {
     items: { type: 'string', default: '1000000' },
+    batch: { type: 'string', default: '5000' },
     dir: { type: 'string', default: join(REPO, '.bench/search') },
     reuse: { type: 'boolean', default: false },
     runs: { type: 'string', default: '200' },
@@ -36,11 +36,12 @@ const { values: args } = parseArgs({
   },
 });
 const ITEMS = Number(args.items?.replace(/_/g, ''));
+const BATCH = Number(args.batch?.replace(/_/g, ''));
 const RUNS = Number(args.runs);
 const WARMUP = Number(args.warmup);
 const DEPTH = Number(args.depth);
-if (!Number.isInteger(ITEMS) || ITEMS < 1 || !Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(DEPTH) || DEPTH < 2) {
-  throw new Error('usage: node bench/search/run.ts [--items N] [--dir PATH] [--reuse] [--runs R] [--warmup W] [--depth PAGES] [--no-docs]');
+if (!Number.isInteger(ITEMS) || ITEMS < 1 || !Number.isInteger(BATCH) || BATCH < 1 || !Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(DEPTH) || DEPTH < 2) {
+  throw new Error('usage: node bench/search/run.ts [--items N] [--batch B] [--dir PATH] [--reuse] [--runs R] [--warmup W] [--depth PAGES] [--no-docs]');
 }
 const DIR = resolve(args.dir as string);
 const DB = join(DIR, `catalog-${ITEMS}.db`);
@@ -51,8 +52,11 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 interface LoadStats {
   items: number;
   seconds: number;
-  /** Time spent inside upsertItems only (generation excluded). */
+  /** Time spent inside upsertItems and in building the indexes a bulk load deferred (generation excluded). */
   upsertSeconds: number;
+  /** Of which building the deferred indexes (in close). */
+  indexSeconds: number;
+  batch: number;
   date: string;
 }
 
@@ -95,9 +99,13 @@ async function load(): Promise<LoadStats> {
       log(`loaded ${loaded.toLocaleString('en-US')}/${ITEMS.toLocaleString('en-US')} items, ${fmt(loaded / (upsertMs / 1000), 0)} items/s in upsertItems, ${fmt((now - started) / 1000)} s elapsed`);
     }
   }
-  const seconds = (performance.now() - started) / 1000;
+  // A bulk load leaves its indexes to the next read or to close: part of the load.
+  const closing = performance.now();
   await index.close();
-  const stats: LoadStats = { items: loaded, seconds, upsertSeconds: upsertMs / 1000, date: new Date().toISOString() };
+  const indexMs = performance.now() - closing;
+  const seconds = (performance.now() - started) / 1000;
+  log(`built the deferred indexes in ${fmt(indexMs / 1000)} s`);
+  const stats: LoadStats = { items: loaded, seconds, upsertSeconds: (upsertMs + indexMs) / 1000, indexSeconds: indexMs / 1000, batch: BATCH, date: new Date().toISOString() };
   writeFileSync(LOAD_STATS, JSON.stringify(stats, null, 2));
   return stats;
 }
@@ -291,7 +299,8 @@ function report(loadStats: LoadStats, rows: Row[], size: number): string {
       + 'over land areas, some split at the antimeridian, datetimes 2015–2025, eo/proj/view/s2/landsat properties, assets and links) '
       + `in ${COLLECTIONS.length} collections. Database file: ${fmt(size / 2 ** 30, 2)} GiB.`,
     '',
-    `**Load**: ${fmt(loadRate, 0)} items/s (time inside \`upsertItems\`, batches of ${BATCH.toLocaleString('en-US')}); `
+    `**Load**: ${fmt(loadRate, 0)} items/s (time inside \`upsertItems\`, batches of ${(loadStats.batch ?? BATCH).toLocaleString('en-US')}, `
+      + `plus ${fmt(loadStats.indexSeconds ?? 0)} s building the indexes the bulk load deferred); `
       + `${fmt(loadStats.items / loadStats.seconds, 0)} items/s wall clock including generating the items `
       + `(${fmt(loadStats.seconds / 60, 1)} min). Target > ${targetLoad.toLocaleString('en-US')} items/s: ${loadRate > targetLoad ? 'met' : 'missed'}.`,
     '',
