@@ -8,7 +8,7 @@ import { openOpenSearchCatalogIndex } from './search-engine/opensearch.catalog-i
 import { SqliteCatalogIndex } from './sqlite/sqlite.catalog-index.ts';
 
 export async function openCatalogIndex(config: Config): Promise<CatalogIndex> {
-  if (config.catalogBackend === 'sqlite') return new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
+  if (config.catalogBackend === 'sqlite') return new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'), { indexedProperties: config.catalogIndexedProperties });
   const { url, indexPrefix, layout, shards, replicas, countLimit, refresh } = config.search;
   // loadConfig requires SEARCH_URL with a search-engine backend.
   const options = { indexPrefix, layout, shards, replicas, countLimit, refresh, maxLimit: config.stac.maxLimit };

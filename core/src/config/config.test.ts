@@ -15,6 +15,12 @@ test('defaults give a working embedded configuration', () => {
   assert.equal(config.publicUrl, undefined);
 });
 
+test('the embedded catalog indexes common STAC queryables unless told which, or none', () => {
+  assert.ok(loadConfig({}).catalogIndexedProperties.includes('eo:cloud_cover'));
+  assert.deepEqual(loadConfig({ CATALOG_INDEXED_PROPERTIES: ' platform, s2:mgrs_tile ,' }).catalogIndexedProperties, ['platform', 's2:mgrs_tile']);
+  assert.deepEqual(loadConfig({ CATALOG_INDEXED_PROPERTIES: 'none' }).catalogIndexedProperties, []);
+});
+
 test('values are parsed into their types', () => {
   const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://data.example.org/', STAC_MAX_LIMIT: '500', LOG_LEVEL: 'debug' });
   assert.equal(config.port, 8080);
@@ -30,6 +36,7 @@ for (const [name, value] of [
   ['DYNAMODB_TABLE_PREFIX', 'my tables'], ['DYNAMODB_TABLE_PREFIX', 'x'.repeat(201)],
   ['SESSION_TTL_HOURS', '0'], ['SESSION_TTL_HOURS', '1.5'], ['SESSION_TTL_HOURS', '8761'], ['SIGNIN_MAX_ATTEMPTS_PER_EMAIL', '0'],
   ['SIGNIN_MAX_ATTEMPTS_PER_IP', 'many'], ['SIGNIN_WINDOW_MINUTES', '1441'], ['ADMIN_EMAIL', 'root'],
+  ['CATALOG_INDEXED_PROPERTIES', 'platform,platform'], ['CATALOG_INDEXED_PROPERTIES', 'bad"name'], ['CATALOG_INDEXED_PROPERTIES', 'datetime'],
 ]) {
   test(`an invalid ${name} stops start-up naming the variable`, () => {
     assert.throws(() => loadConfig({ [name]: value }), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${name}=`));

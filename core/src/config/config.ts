@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { passwordProblem } from '../accounts/account-fields.ts';
 import { ACCOUNT_ID } from '../accounts/accounts.types.ts';
+import { DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem } from '../catalog-index/sqlite/indexed-properties.ts';
 
 export interface Config {
   host: string;
@@ -17,6 +18,8 @@ export interface Config {
   /** SECRET_KEY: 32 bytes that encrypt stored secrets; undefined = generated into DATA_DIR/secret-key (crypto/secret-key.ts). Never logged. */
   secretKey: Buffer | undefined;
   catalogBackend: 'sqlite' | 'opensearch' | 'elasticsearch';
+  /** Item properties the embedded catalog keeps in indexed columns (catalog-index/sqlite/indexed-properties.ts). */
+  catalogIndexedProperties: string[];
   /** The search-engine catalog index (CATALOG_BACKEND opensearch or elasticsearch); its URL may hold credentials: never logged. */
   search: {
     url: URL | undefined;
@@ -139,6 +142,12 @@ const redisUrl = (raw: string) => {
     return undefined;
   }
 };
+/** Comma-separated property names, or `none`. */
+const propertyList = (raw: string) => {
+  if (raw.trim() === 'none') return [];
+  const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
+  return names.length > 0 && indexedPropertiesProblem(names) === undefined ? names : undefined;
+};
 const region = (raw: string) => (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw) && raw.length <= 40 ? raw : undefined);
 
 export const variables = {
@@ -153,6 +162,8 @@ export const variables = {
   catalogBackend: variable('CATALOG_BACKEND', 'sqlite', 'sqlite (the embedded catalog), opensearch or elasticsearch (the cluster at SEARCH_URL)',
     oneOf('sqlite', 'opensearch', 'elasticsearch')),
   // May hold credentials (https://user:password@host): never quoted in an error.
+  catalogIndexedProperties: variable('CATALOG_INDEXED_PROPERTIES', DEFAULT_INDEXED_PROPERTIES.join(','),
+    'none, or up to 32 distinct comma-separated item property names (letters, digits, _ . : -) other than datetime, start_datetime and end_datetime', propertyList),
   searchUrl: variable('SEARCH_URL', undefined, 'the http(s) URL of an OpenSearch or Elasticsearch cluster, e.g. http://127.0.0.1:9200', httpUrl, { secret: true }),
   searchIndexPrefix: variable('SEARCH_INDEX_PREFIX', 'meridian', '1 to 100 lowercase letters, digits, _ and -, starting with a letter or digit',
     (raw) => (/^[a-z0-9][a-z0-9_-]{0,99}$/.test(raw) ? raw : undefined)),
@@ -267,6 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: read(env, variables.adminToken),
     secretKey: read(env, variables.secretKey),
     catalogBackend,
+    catalogIndexedProperties: required(env, variables.catalogIndexedProperties),
     search: {
       url: searchUrl,
       indexPrefix: required(env, variables.searchIndexPrefix),
