@@ -36,7 +36,8 @@ export interface SqliteCatalogIndexOptions {
   indexedProperties?: readonly string[];
   /**
    * The fewest items in one upsertItems call for a bulk load (see upsertItems);
-   * default 1,000. Tests lower it to exercise the bulk path on small data.
+   * default 500, the batch `npm run load` sends, so that its first batch into an empty
+   * catalog starts a bulk load. Tests lower it to exercise the bulk path on small data.
    */
   bulkLoadMinItems?: number;
 }
@@ -87,7 +88,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
     const problem = indexedPropertiesProblem(this.#indexed);
     if (problem) throw new Error(`indexed properties: ${problem}`);
     this.#itemTarget = itemTarget(new Set(this.#indexed));
-    this.#bulkLoadMinItems = options.bulkLoadMinItems ?? 1_000;
+    this.#bulkLoadMinItems = options.bulkLoadMinItems ?? 500;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     migrate(this.#db, this.#indexed);
