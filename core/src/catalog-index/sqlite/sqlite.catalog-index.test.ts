@@ -242,3 +242,31 @@ test('a catalog file of schema version 2 is migrated in place: documents move ou
   }
   assert.deepEqual(indexNames(file), ITEM_INDEXES, 'the v2 indexes on id and on (collection, dt, id) are replaced');
 });
+
+test('an indexed property answers like its JSON: each literal matches values of its own type only', async () => {
+  const values: Record<string, unknown> = { 'true': true, 'one': 1, 'one-and-a-half': 1.5, 'text-one': '1', 'text-b': 'b', 'empty': '', 'array': [1], 'object': { a: 1 }, 'null': null };
+  const items: StacItem[] = [...Object.entries(values).map(([id, v]) => ({ id, v })), { id: 'missing', v: undefined }].map(({ id, v }) => ({
+    type: 'Feature', stac_version: '1.0.0', id, collection: 'typed', geometry: null, links: [], assets: {},
+    properties: { datetime: '2021-01-01T00:00:00Z', ...(v === undefined ? {} : { v }) },
+  }));
+  const cases: [string, string[]][] = [
+    ['v = 1', ['one']], ["v = '1'", ['text-one']], ['v < 2', ['one', 'one-and-a-half']], ['v > 0', ['one', 'one-and-a-half']],
+    ["v >= ''", ['empty', 'text-b', 'text-one']], ["v < 'a'", ['empty', 'text-one']], ['v <> 1', ['one-and-a-half']], ["v <> 'b'", ['empty', 'text-one']],
+    ['v IN (1, 2)', ['one']], ["v IN ('1', 'b')", ['text-b', 'text-one']], ['v BETWEEN 0 AND 5', ['one', 'one-and-a-half']],
+    ['v = true', ['true']], ['v IS NULL', ['missing', 'null']], ['2 > v', ['one', 'one-and-a-half']],
+  ];
+  for (const indexedProperties of [['v'], []]) {
+    const index = new SqliteCatalogIndex(freshFile(), { indexedProperties });
+    try {
+      await index.upsertCollections([minimalCollection('typed', [-180, -90, 180, 90], ['2020-01-01T00:00:00Z', null])]);
+      assert.equal((await index.upsertItems(items)).written, items.length);
+      for (const [filter, ids] of cases) {
+        const page = await index.searchItems(search({ filter, 'filter-lang': 'cql2-text' }));
+        assert.deepEqual(page.features.map((f) => f.id).sort(), ids, `${filter} with ${indexedProperties.length ? 'v indexed' : 'v as JSON only'}`);
+        assert.equal(page.numberMatched, ids.length);
+      }
+    } finally {
+      await index.close();
+    }
+  }
+});
