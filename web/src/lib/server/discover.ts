@@ -67,8 +67,20 @@ async function collectionSummaries(api: ApiClient): Promise<CollectionSummary[]>
   return summaries;
 }
 
+const REPOSITORY_COLLECTION = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.|$)/;
+
 /** The account a repository's collection belongs to: `{account}.{repository}[.more]`. */
-export const accountOfCollection = (id: string) => (/^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]/.test(id) ? id.slice(0, id.indexOf('.')) : undefined);
+export const accountOfCollection = (id: string) => REPOSITORY_COLLECTION.exec(id)?.[1];
+
+/**
+ * What the repository facets (tags, license) go by for a collection: its
+ * repository's collection when it is one found inside a repository
+ * (`{account}.{repository}.{more}`), which carries the repository's tags and license.
+ */
+function repositorySummary(collections: Record<string, CollectionSummary>, id: string): CollectionSummary | undefined {
+  const match = REPOSITORY_COLLECTION.exec(id);
+  return (match ? collections[`${match[1]}.${match[2]}`] : undefined) ?? collections[id];
+}
 
 function sortedValues(counts: Map<string, number>, selected: string[], label: (value: string) => string) {
   for (const value of selected) if (!counts.has(value)) counts.set(value, 0);
@@ -89,9 +101,12 @@ export async function discover(api: ApiClient, state: SearchState): Promise<Disc
 
   const repositoryFacetChosen = state.accounts.length + state.tags.length + state.licenses.length > 0;
   const collectionScope = repositoryFacetChosen
-    ? summaries.filter((c) => (state.accounts.length === 0 || state.accounts.includes(accountOfCollection(c.id) ?? ''))
-      && (state.tags.length === 0 || state.tags.some((t) => c.keywords.includes(t)))
-      && (state.licenses.length === 0 || state.licenses.includes(c.license))).map((c) => c.id)
+    ? summaries.filter((c) => {
+      const repository = repositorySummary(collections, c.id) ?? c;
+      return (state.accounts.length === 0 || state.accounts.includes(accountOfCollection(c.id) ?? ''))
+        && (state.tags.length === 0 || state.tags.some((t) => repository.keywords.includes(t)))
+        && (state.licenses.length === 0 || state.licenses.includes(repository.license));
+    }).map((c) => c.id)
     : undefined;
   const options = { limit: PAGE_SIZE, collectionScope, arrayProperties };
   const aggregate = (params: URLSearchParams, wanted: string[], extra: Record<string, string> = {}) => {
@@ -122,7 +137,7 @@ export async function discover(api: ApiClient, state: SearchState): Promise<Disc
     collectionCounts.set(key, frequency);
     const account = accountOfCollection(key);
     if (account) accounts.set(account, (accounts.get(account) ?? 0) + frequency);
-    const summary = collections[key];
+    const summary = repositorySummary(collections, key);
     for (const tag of summary?.keywords ?? []) tags.set(tag, (tags.get(tag) ?? 0) + frequency);
     if (summary?.license) licenses.set(summary.license, (licenses.get(summary.license) ?? 0) + frequency);
   }
