@@ -74,8 +74,9 @@ export interface RequestOptions {
 }
 
 export class Client {
-  readonly server: TestServer;
-  constructor(server: TestServer) {
+  /** A test server, or any running Meridian: only its STAC root and admin token are used. */
+  readonly server: Pick<TestServer, 'stac' | 'adminToken'>;
+  constructor(server: Pick<TestServer, 'stac' | 'adminToken'>) {
     this.server = server;
   }
 

@@ -16,7 +16,6 @@ import { createLogger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { createApp } from '../src/app.ts';
-import { webApp } from '../src/http/web-app.ts';
 import { repositoryStores } from '../src/data-proxy/repository-stores.ts';
 
 export interface TestServer {
@@ -35,8 +34,6 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The clock of the app and the store (epoch ms); default Date.now. */
   clock?: Clock;
-  /** Serve the built web app (web/build) too, as `npm start` does. */
-  web?: boolean;
 }
 
 /** `env` adds to or overrides the test configuration; ADMIN_EMAIL/ADMIN_PASSWORD create the first admin as `npm start` does. */
@@ -51,7 +48,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const logger = createLogger('silent');
   const jobs = new InProcessJobQueue({ logger });
   const app = createApp({ catalog, config, adminToken, logger, metadata: metadata.store, avatars: fileAvatarStorage(dataDir), clock,
-    openStore: repositoryStores(config), jobs, web: options.web ? await webApp(config) : undefined });
+    openStore: repositoryStores(config), jobs });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -1,26 +1,26 @@
-// The web app end to end, in Debian's Chromium, on the real stack: the API with
-// the web app mounted (as `npm start` serves it), its embedded catalog and
-// metadata store, STAC fixtures loaded through the transaction API, and a COG
-// made by GDAL. Every page is screenshot into web/test/screenshots/ and checked
-// with axe-core in the light and the dark theme.
+// The web app end to end, in Debian's Chromium, on the real stack: Meridian as
+// `npm start` runs it (the API, the web app, the data proxy and the indexer in one
+// process, over its embedded catalog and metadata store), STAC fixtures loaded
+// through the transaction API, and a STAC catalog with a COG made by GDAL
+// uploaded through the page. Every page is screenshot into web/test/screenshots/
+// and checked with axe-core in the light and the dark theme.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ensureDefaultDataConnection, defaultConnectionRoot } from '@meridian/core/data-connections/default-connection';
 import { serviceSuite } from '@meridian/core/testing/loopback-server';
 import { PASSWORD } from '../../api/test/http-client.ts';
 import { Client, fixtures, loadFixtures } from '../../api/test/stac-helpers.ts';
-import { startTestServer, type TestServer } from '../../api/test/test-server.ts';
 import { ensureWebBuild } from '../scripts/build-if-stale.ts';
 import { checkBothThemes, checkPage, chromiumMissing, launchChromium, mapLoaded, type Browser, type Page } from './browser.ts';
+import { startMeridian, type MeridianProcess } from './meridian-process.ts';
 
 const gdalMissing = spawnSync('gdal_translate', ['--version']).status === 0 ? undefined : 'gdal_translate is not installed (apt-get install gdal-bin)';
 
-/** A small Cloud-Optimized GeoTIFF over Lisbon, made by GDAL. */
+/** A small Cloud-Optimized GeoTIFF over Lisbon, made by GDAL, as `dir`/lisbon.tif. */
 function makeCog(dir: string): Buffer {
   const plain = join(dir, 'plain.tif');
   const cog = join(dir, 'lisbon.tif');
@@ -35,16 +35,35 @@ function makeCog(dir: string): Buffer {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+/** A STAC catalog in `dir`: a catalog, a collection and an item whose asset is the COG next to them. */
+function writeStacCatalog(dir: string): void {
+  const footprint = { type: 'Polygon', coordinates: [[[-9.25, 38.65], [-9.05, 38.65], [-9.05, 38.8], [-9.25, 38.8], [-9.25, 38.65]]] };
+  const json = (name: string, value: unknown) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2));
+  json('catalog.json', {
+    type: 'Catalog', stac_version: '1.0.0', id: 'lisbon', description: 'Elevation around Lisbon',
+    links: [{ rel: 'root', href: './catalog.json', type: 'application/json' }, { rel: 'child', href: './collection.json', type: 'application/json' }],
+  });
+  json('collection.json', {
+    type: 'Collection', stac_version: '1.0.0', id: 'lisbon-dem', title: 'Lisbon DEM collection', description: 'A digital elevation model of Lisbon', license: 'CC-BY-4.0',
+    extent: { spatial: { bbox: [[-9.25, 38.65, -9.05, 38.8]] }, temporal: { interval: [['2025-06-01T00:00:00Z', null]] } },
+    links: [{ rel: 'root', href: './catalog.json' }, { rel: 'parent', href: './catalog.json' }, { rel: 'item', href: './items/lisbon-dem.json', type: 'application/geo+json' }],
+  });
+  json('items/lisbon-dem.json', {
+    type: 'Feature', stac_version: '1.0.0', id: 'lisbon-dem', collection: 'lisbon-dem', geometry: footprint, bbox: [-9.25, 38.65, -9.05, 38.8],
+    properties: { datetime: '2025-06-01T00:00:00Z', title: 'Lisbon DEM' },
+    assets: { data: { href: '../lisbon.tif', type: 'image/tiff; application=geotiff; profile=cloud-optimized', roles: ['data'], title: 'Elevation COG' } },
+    links: [{ rel: 'root', href: '../catalog.json' }, { rel: 'parent', href: '../collection.json' }, { rel: 'collection', href: '../collection.json' }],
+  });
+}
+
 serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
-  let server: TestServer;
+  let server: MeridianProcess;
   let browser: Browser;
   let scratch: string;
 
   before(async () => {
     ensureWebBuild((line) => console.log(`# ${line}`));
-    server = await startTestServer({}, { web: true });
-    // `npm start` creates the `local` data connection on a fresh store; so does this stack.
-    await ensureDefaultDataConnection({ store: server.metadata, clock: Date.now }, server.dataDir);
+    server = await startMeridian();
     await loadFixtures(new Client(server));
     browser = await launchChromium();
     scratch = mkdtempSync(join(tmpdir(), 'meridian-web-'));
@@ -52,7 +71,7 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.close();
+    await server?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -116,7 +135,7 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await page.context().close();
   });
 
-  test('a new person signs up, creates a repository, finds its data by drawing a box, opens the item and downloads the COG byte for byte', async () => {
+  test('a new person signs up, creates a repository, uploads a STAC catalog and a COG, watches indexing finish, finds the data by drawing a box and downloads the COG byte for byte', async () => {
     const page = await newPage();
     await page.goto(`${server.url}/signup`);
     await checkBothThemes(page, 'signup');
@@ -144,32 +163,52 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     assert.equal(await page.locator('.markdown strong').first().innerText(), 'test', 'the description is rendered Markdown');
     assert.equal(await page.locator('.markdown script').count(), 0, 'and sanitised');
 
-    // The COG lands in the repository's storage — dropped into the `local` data
-    // connection's directory, which the data proxy serves — and its STAC item is
-    // loaded through the transaction API into the repository's collection.
-    const cog = makeCog(scratch);
-    const folder = join(defaultConnectionRoot(server.dataDir), 'ada', 'lisbon-elevation', 'rasters');
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'lisbon.tif'), cog);
-    const href = `${server.url}/data/ada/lisbon-elevation/rasters/lisbon.tif`;
-    const item = {
-      type: 'Feature', stac_version: '1.0.0', id: 'lisbon-dem', collection: 'ada.lisbon-elevation',
-      geometry: { type: 'Polygon', coordinates: [[[-9.25, 38.65], [-9.05, 38.65], [-9.05, 38.8], [-9.25, 38.8], [-9.25, 38.65]]] },
-      bbox: [-9.25, 38.65, -9.05, 38.8],
-      properties: { datetime: '2025-06-01T00:00:00Z', title: 'Lisbon DEM' },
-      assets: { data: { href, type: 'image/tiff; application=geotiff; profile=cloud-optimized', roles: ['data'], title: 'Elevation COG', 'file:size': cog.length } },
-      links: [],
-    };
-    const created = await new Client(server).request('POST', '/collections/ada.lisbon-elevation/items', { body: item, auth: true });
-    assert.equal(created.status, 201, created.text);
+    // A STAC catalog (catalog, collection, item) around a COG, picked as a folder; and a
+    // file large enough to go up in parts, with the network cut while it does.
+    const folder = join(scratch, 'lisbon');
+    mkdirSync(join(folder, 'items'), { recursive: true });
+    const cog = makeCog(folder);
+    rmSync(join(folder, 'plain.tif'));
+    writeStacCatalog(folder);
+    const big = randomBytes(24 * 1024 * 1024);
+    writeFileSync(join(scratch, 'big.bin'), big);
 
-    await page.reload();
+    await page.getByRole('link', { name: 'Upload', exact: true }).click();
+    await page.waitForURL(/\/upload$/);
+    await page.getByTestId('pick-folder').setInputFiles(folder);
+    await page.getByTestId('pick-files').setInputFiles(join(scratch, 'big.bin'));
+    await checkPage(page, 'upload-ready');
+    assert.deepEqual((await page.locator('.queue code').allInnerTexts()).sort(),
+      ['big.bin', 'lisbon/catalog.json', 'lisbon/collection.json', 'lisbon/items/lisbon-dem.json', 'lisbon/lisbon.tif']);
+    await page.getByRole('button', { name: /^Upload 5 files$/ }).click();
+    const bigRow = page.locator('tr', { has: page.locator('code', { hasText: /^big\.bin$/ }) });
+    await page.waitForFunction(`Number(document.querySelector('progress[aria-label="Upload of big.bin"]')?.value ?? 0) > 0`);
+    await page.context().setOffline(true);
+    await page.waitForTimeout(1500);
+    await page.context().setOffline(false);
+    // The uploader waits for the network and goes on; a part that ran out of retries is picked up by Retry.
+    await page.locator('.actions').getByText(/Retry failed|Clear finished/).first().waitFor({ timeout: 120_000 });
+    if (await page.getByRole('button', { name: 'Retry failed' }).count()) await page.getByRole('button', { name: 'Retry failed' }).click();
+    await page.getByText('All 5 files uploaded.').waitFor({ timeout: 120_000 });
+    assert.equal(await bigRow.getAttribute('data-state'), 'done');
+    await checkPage(page, 'upload-done');
+    const bigBack = Buffer.from(await (await fetch(`${server.url}/data/ada/lisbon-elevation/big.bin`)).arrayBuffer());
+    assert.equal(sha256(bigBack), sha256(big), 'the multipart upload stored the file byte for byte');
+
+    // The index status page follows the crawl live until it has indexed the catalog and the COG.
+    await page.getByRole('link', { name: 'Watch the index status' }).click();
+    await page.waitForURL(/\/status$/);
+    await page.locator('.state[data-state="indexed"]').waitFor({ timeout: 120_000 });
+    await page.waitForFunction(`Number(document.querySelector('[data-count="indexed"]')?.textContent) >= 2`, undefined, { timeout: 60_000 });
+    await checkBothThemes(page, 'index-status');
+
+    await page.goto(`${server.url}/repositories/ada/lisbon-elevation`);
     await checkBothThemes(page, 'repository');
-    await page.getByRole('link', { name: 'rasters/' }).click();
-    await page.waitForURL(/\/files\/rasters$/);
+    await page.getByRole('link', { name: 'lisbon/' }).click();
+    await page.waitForURL(/\/files\/lisbon$/);
     await checkPage(page, 'repository-folder');
     await page.getByRole('link', { name: 'lisbon.tif' }).click();
-    await page.waitForURL(/\/files\/rasters\/lisbon\.tif$/);
+    await page.waitForURL(/\/files\/lisbon\/lisbon\.tif$/);
     assert.match(await page.locator('.facts').innerText(), new RegExp(`${cog.length.toLocaleString('en-GB')} bytes`));
     await checkPage(page, 'repository-file');
 
@@ -178,24 +217,25 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await mapLoaded(page);
     await drawBox(page, [-200, -150], [200, 150]);
     await page.waitForURL(/bbox=/);
-    await page.locator('#results-heading', { hasText: /^1 match$/ }).waitFor();
+    await page.getByRole('link', { name: 'Lisbon DEM', exact: true }).waitFor();
+    await page.waitForTimeout(500);
     await checkPage(page, 'discover-lisbon');
-    await page.getByRole('link', { name: 'Lisbon DEM' }).click();
-    await page.waitForURL(/\/collections\/ada\.lisbon-elevation\/items\/lisbon-dem$/);
+    await page.getByRole('link', { name: 'Lisbon DEM', exact: true }).click();
+    await page.waitForURL(/\/items\/lisbon-dem$/);
     await mapLoaded(page);
     await checkBothThemes(page, 'item');
-    await page.getByText('Copy a command').click();
-    const snippets = await page.locator('.asset details').innerText();
-    assert.match(snippets, /aws s3 cp 's3:\/\/ada\/lisbon-elevation\/rasters\/lisbon\.tif'/);
-    assert.match(snippets, /gdalinfo '\/vsicurl\/http:\/\/127\.0\.0\.1:\d+\/data\/ada\/lisbon-elevation\/rasters\/lisbon\.tif'/);
+    await page.getByText('Copy a command').first().click();
+    const snippets = await page.locator('.asset details').first().innerText();
+    assert.match(snippets, /aws s3 cp 's3:\/\/ada\/lisbon-elevation\/lisbon\/lisbon\.tif'/);
+    assert.match(snippets, /gdalinfo '\/vsicurl\/http:\/\/127\.0\.0\.1:\d+\/data\/ada\/lisbon-elevation\/lisbon\/lisbon\.tif'/);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Elevation COG' }).click()]);
     const saved = join(scratch, 'downloaded.tif');
     await download.saveAs(saved);
     assert.equal(sha256(readFileSync(saved)), sha256(cog), 'the downloaded bytes are the COG');
 
-    await page.getByRole('link', { name: 'Lisbon elevation' }).click();
-    await page.waitForURL(/\/collections\/ada\.lisbon-elevation$/);
+    await page.locator('.breadcrumbs a').nth(1).click();
+    await page.waitForURL(/\/collections\/[^/]+$/);
     await mapLoaded(page);
     await checkBothThemes(page, 'collection');
     await page.context().close();
