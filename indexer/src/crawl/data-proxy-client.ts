@@ -66,6 +66,17 @@ export class DataProxyClient {
     } while (token);
   }
 
+  /** One whole object (a STAC document), with the ETag it was sent with. */
+  async fetch(accountId: string, repositoryId: string, key: string): Promise<{ body: Uint8Array; etag: string | undefined }> {
+    const url = keyUrl(new URL(repositoryPath(accountId, repositoryId), this.#api), key);
+    const response = await fetch(url, { headers: this.#headers, redirect: 'manual', signal: AbortSignal.timeout(120_000) });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new Error(`${key}: HTTP ${response.status} from the data proxy`);
+    }
+    return { body: new Uint8Array(await response.arrayBuffer()), etag: response.headers.get('etag') ?? undefined };
+  }
+
   /**
    * The repository as part A's walker and extractors read it: links resolve
    * against the public base, reads go to the api's address with the credential.

@@ -19,6 +19,7 @@ import type { JobQueue } from '@meridian/core/job-queue/job-queue.port';
 import type { Logger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import type { DataProxyClient } from '../crawl/data-proxy-client.ts';
+import type { DocumentCache } from '../crawl/document-cache.ts';
 import { RepositoryCrawl } from '../crawl/repository-crawl.ts';
 import type { StacValidator } from '../validate/stac-validator.ts';
 
@@ -30,6 +31,7 @@ export interface IndexerWorkerDeps {
   catalog: CatalogIndex;
   state: IndexStateStore;
   proxy: DataProxyClient;
+  documents: DocumentCache;
   validator: StacValidator;
   logger: Logger;
   clock?: () => number;

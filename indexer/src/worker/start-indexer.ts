@@ -1,6 +1,7 @@
 // Starts the indexer's handlers on a job queue, with everything they need made
 // from the configuration: the same function inside `npm start` (in-process
 // queue, the api in the same process) and in `npm run indexer` (BullMQ).
+import { join } from 'node:path';
 import { indexerToken } from '@meridian/core/access/indexer-credential';
 import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import type { Config } from '@meridian/core/config/config';
@@ -11,6 +12,7 @@ import type { JobQueue } from '@meridian/core/job-queue/job-queue.port';
 import type { Logger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
 import { DataProxyClient } from '../crawl/data-proxy-client.ts';
+import { DocumentCache } from '../crawl/document-cache.ts';
 import { createStacValidator } from '../validate/stac-validator.ts';
 import { attachIndexer } from './indexer-worker.ts';
 
@@ -31,6 +33,7 @@ export async function startIndexer(options: StartIndexerOptions): Promise<void> 
     queue, metadata, catalog, logger,
     state: new DynamoDbIndexStateStore(metadata as unknown as ConstructorParameters<typeof DynamoDbIndexStateStore>[0]),
     proxy: new DataProxyClient({ apiUrl, publicUrl: config.publicUrl ?? apiUrl, token: indexerToken(secretKeyOf(config)) }),
+    documents: new DocumentCache(join(config.dataDir, 'indexer-documents.sqlite')),
     validator: createStacValidator(config.indexer.stacSchemaDir ? { schemaDir: config.indexer.stacSchemaDir } : {}),
     readCap: config.indexer.maxReadBytes,
     recrawlEveryMs: config.indexer.recrawlMs,
