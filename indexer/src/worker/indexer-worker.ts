@@ -55,21 +55,24 @@ export async function attachIndexer(deps: IndexerWorkerDeps): Promise<void> {
   queue.handle<RepositoryChanged>(REPOSITORY_CHANGED, async (job) => {
     await requestCrawl(queue, job.data.accountId, job.data.repositoryId);
   });
-  queue.handle(RECRAWL_EXTERNAL, async () => {
-    const external = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await deps.metadata.listDataConnections({ limit: 1000, cursor });
-      for (const connection of page.items) if (connection.details.kind === 's3') external.add(connection.id);
-      cursor = page.next;
-    } while (cursor);
-    if (external.size === 0) return;
-    do {
-      const page = await deps.metadata.listRepositories({ limit: 1000, cursor });
-      for (const r of page.items) if (external.has(r.dataConnectionId)) await requestCrawl(queue, r.accountId, r.repositoryId);
-      cursor = page.next;
-    } while (cursor);
-  });
+  queue.handle(RECRAWL_EXTERNAL, () => requestExternalRecrawls(queue, deps.metadata));
   if (deps.recrawlEveryMs > 0) await queue.schedule(RECRAWL_EXTERNAL, 'external-connections', deps.recrawlEveryMs, {});
   else await queue.unschedule(RECRAWL_EXTERNAL, 'external-connections');
+}
+
+/** Asks for a crawl of every repository on an S3 connection: their buckets may change behind Meridian's back. */
+export async function requestExternalRecrawls(queue: JobQueue, metadata: MetadataStore): Promise<void> {
+  const external = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await metadata.listDataConnections({ limit: 1000, cursor });
+    for (const connection of page.items) if (connection.details.kind === 's3') external.add(connection.id);
+    cursor = page.next;
+  } while (cursor);
+  if (external.size === 0) return;
+  do {
+    const page = await metadata.listRepositories({ limit: 1000, cursor });
+    for (const r of page.items) if (external.has(r.dataConnectionId)) await requestCrawl(queue, r.accountId, r.repositoryId);
+    cursor = page.next;
+  } while (cursor);
 }
