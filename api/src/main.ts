@@ -1,9 +1,8 @@
 // `npm start`: Meridian on its embedded defaults, configured from the environment.
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { fileAvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import { ensureFirstAdmin } from '@meridian/core/accounts/first-admin';
-import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
+import { openCatalogIndex } from '@meridian/core/catalog-index/open-catalog-index';
 import { ConfigError, loadConfig, resolveAdminToken, adminTokenFile, type Config } from '@meridian/core/config/config';
 import { secretKeyOf } from '@meridian/core/crypto/secret-key';
 import { ensureDefaultDataConnection } from '@meridian/core/data-connections/default-connection';
@@ -60,7 +59,15 @@ async function start(): Promise<void> {
     await metadata.close();
     process.exit(1);
   }
-  const catalog = new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
+  // The embedded SQLite file, or the OpenSearch/Elasticsearch cluster at SEARCH_URL (never logged: it may hold credentials).
+  let catalog;
+  try {
+    catalog = await openCatalogIndex(config);
+  } catch (error) {
+    logger.fatal({ err: error, backend: config.catalogBackend }, 'cannot open the catalog index');
+    await metadata.close();
+    process.exit(1);
+  }
   const adminToken = resolveAdminToken(config);
   // Crawl requests and the data proxy's repository-changed jobs: run by the indexer in this process
   // (REDIS_URL unset), or queued in Redis for `npm run indexer` processes.

@@ -1,6 +1,6 @@
 // Starts the real API on a loopback port over a fresh embedded catalog and a
 // fresh embedded metadata store (dynalite), both in a temporary data directory,
-// for tests.
+// for tests; or over fresh indices on an OpenSearch node (./test-catalog.ts).
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { Clock } from '@meridian/core/accounts/accounts-context';
 import { fileAvatarStorage } from '@meridian/core/accounts/avatar-storage';
 import { ensureFirstAdmin } from '@meridian/core/accounts/first-admin';
-import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
 import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import { loadConfig } from '@meridian/core/config/config';
 import { InProcessJobQueue } from '@meridian/core/job-queue/in-process.job-queue';
@@ -17,6 +16,7 @@ import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store
 import { openMetadataStore } from '@meridian/core/metadata-store/open-metadata-store';
 import { createApp } from '../src/app.ts';
 import { repositoryStores } from '../src/data-proxy/repository-stores.ts';
+import { openTestCatalog } from './test-catalog.ts';
 
 export interface TestServer {
   url: string;
@@ -42,7 +42,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const adminToken = 'test-admin-token-0123456789abcdef';
   const config = loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'silent', ...env });
   const clock = options.clock ?? Date.now;
-  const catalog = new SqliteCatalogIndex(join(dataDir, 'catalog.sqlite'));
+  const catalog = await openTestCatalog(dataDir, config.stac.maxLimit);
   const metadata = await openMetadataStore(config, { now: clock });
   await ensureFirstAdmin({ store: metadata.store, clock }, config.accounts.firstAdmin);
   const logger = createLogger('silent');

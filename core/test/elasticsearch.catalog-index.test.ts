@@ -15,7 +15,7 @@ import type { CatalogIndex } from '../src/catalog-index/catalog-index.port.ts';
 import { openElasticsearchCatalogIndex } from '../src/catalog-index/search-engine/elasticsearch.catalog-index.ts';
 import { searchEngineAdapterCases } from '../src/catalog-index/search-engine/search-engine.adapter-cases.ts';
 import type { SearchEngineCatalogIndex, SearchEngineCatalogOptions } from '../src/catalog-index/search-engine/search-engine.catalog-index.ts';
-import { deletingOnClose } from './search-engine-test-catalog.ts';
+import { deletingOnClose } from '../src/testing/deleting-on-close.ts';
 
 const url = process.env.MERIDIAN_ELASTICSEARCH_URL;
 

@@ -14,7 +14,7 @@ import type { SearchEngineCatalogOptions } from '../src/catalog-index/search-eng
 import { searchEngineAdapterCases } from '../src/catalog-index/search-engine/search-engine.adapter-cases.ts';
 import { serviceSuite } from '../src/testing/loopback-server.ts';
 import { openSearchMissing, startOpenSearch, type OpenSearchNode } from '../src/testing/opensearch-node.ts';
-import { deletingOnClose } from './search-engine-test-catalog.ts';
+import { deletingOnClose } from '../src/testing/deleting-on-close.ts';
 
 serviceSuite('catalog index contract: OpenSearch', openSearchMissing(), () => {
   let node: OpenSearchNode | undefined;

@@ -1,5 +1,5 @@
-// Shared by the search-engine catalog index tests.
-import type { SearchEngineCatalogIndex } from '../src/catalog-index/search-engine/search-engine.catalog-index.ts';
+// Test catalogs on a shared search-engine node clean up after themselves.
+import type { SearchEngineCatalogIndex } from '../catalog-index/search-engine/search-engine.catalog-index.ts';
 
 /** The catalog, with close() also deleting its indices, so that a node does not fill up with test indices over a run. */
 export function deletingOnClose(index: SearchEngineCatalogIndex): SearchEngineCatalogIndex {
@@ -7,8 +7,11 @@ export function deletingOnClose(index: SearchEngineCatalogIndex): SearchEngineCa
     get(target, property) {
       if (property === 'close') {
         return async () => {
-          await target.destroy();
-          await target.close();
+          try {
+            await target.destroy();
+          } finally {
+            await target.close();
+          }
         };
       }
       const value = Reflect.get(target, property, target);

@@ -14,6 +14,8 @@ interface ErrorBody {
 
 /** The engine's own type and reason, with the root cause when it says more (as a failed search's does). */
 function engineError(error: unknown): unknown {
+  // The client's other errors carry its connection (and so the credentials in SEARCH_URL) in their `meta`: keep the message only.
+  if (error instanceof errors.OpenSearchClientError && !(error instanceof errors.ResponseError)) return new Error(`${error.name}: ${error.message}`);
   if (!(error instanceof errors.ResponseError)) return error;
   const body = error.body as ErrorBody | undefined;
   const detail = typeof body?.error === 'object' ? body.error : undefined;
