@@ -86,6 +86,8 @@ async function start(): Promise<void> {
     startIndexer({ config, logger, queue: jobs, metadata: metadata.store, catalog, apiUrl: config.indexer.apiUrl ?? ownApiUrl(config.host, port) })
       .then(() => requestCrawlOfEveryRepository(jobs, metadata.store))
       .catch((error) => {
+        // Stopping while it started (the queue or the store closed under it) is no failure.
+        if (stopping) return;
         logger.fatal({ err: error }, 'cannot start the indexer');
         process.exit(1);
       });

@@ -8,8 +8,7 @@
 // SIGTERM or SIGINT stops it gracefully: no new job is taken, running crawls
 // finish; a crawl still running after INDEXER_LOCK_SECONDS is left to another
 // process, which takes it up when its lock lapses.
-import { join } from 'node:path';
-import { SqliteCatalogIndex } from '@meridian/core/catalog-index/sqlite/sqlite.catalog-index';
+import { openCatalogIndex } from '@meridian/core/catalog-index/open-catalog-index';
 import { ConfigError, loadConfig, type Config } from '@meridian/core/config/config';
 import { openJobQueue } from '@meridian/core/job-queue/open-job-queue';
 import { createLogger } from '@meridian/core/logging/logger';
@@ -34,7 +33,8 @@ function configOrExit(): Config {
 const config = configOrExit();
 const logger = createLogger(config.logLevel, 'meridian-indexer');
 const metadata = await openMetadataStore(config);
-const catalog = new SqliteCatalogIndex(join(config.dataDir, 'catalog.sqlite'));
+// The catalog the api serves: the shared SQLite file, or the cluster at SEARCH_URL.
+const catalog = await openCatalogIndex(config);
 const queue = openJobQueue(config, logger);
 await startIndexer({ config, logger, queue, metadata: metadata.store, catalog, apiUrl: config.indexer.apiUrl ?? ownApiUrl('127.0.0.1', config.port) });
 
