@@ -102,11 +102,14 @@ async function start(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      closeS3Clients();
-      Promise.allSettled([jobs.close(), catalog.close(), metadata.close()]).finally(() => process.exit(0));
+    // Running crawls finish first: they read through this server and write to the stores.
+    void jobs.close().catch(() => {}).finally(() => {
+      server.close(() => {
+        closeS3Clients();
+        Promise.allSettled([catalog.close(), metadata.close()]).finally(() => process.exit(0));
+      });
+      server.closeIdleConnections();
     });
-    server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
