@@ -1,8 +1,8 @@
 // What the search-engine catalog index promises beyond the CatalogIndex contract,
 // run against every engine it supports (core/test/*.catalog-index.test.ts):
 // zero-downtime reindexing through aliases, per-item errors from the engine in a
-// bulk write, a bounded numberMatched, the `wait_for` refresh policy, and the
-// per-collection index layout.
+// bulk write, routing over several shards, a bounded numberMatched, the `wait_for`
+// refresh policy, and the per-collection index layout.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseItemSearch } from '../../stac/search/search-request.ts';
@@ -95,6 +95,35 @@ export function searchEngineAdapterCases(name: string, open: Open): void {
         assert.match(result.errors[1].message, /hole/i);
         for (const id of ['bow-tie', 'stray-hole']) assert.equal(await index.getItem({ collection: base.collection as string, id }), undefined, `${id} was not written`);
         for (const id of ['fine-1', 'fine-2']) assert.ok(await index.getItem({ collection: base.collection as string, id }), `${id} was written`);
+      });
+    });
+
+    test('over several shards, items routed by collection are found, paged both ways, fetched and deleted', async () => {
+      await withCatalog(open, { shards: 3 }, async (index) => {
+        const { items } = await loadSynthetic(index);
+        for (const collection of ['syn-a', 'syn-b']) {
+          const expected = items.filter((i) => i.collection === collection).map((i) => i.id).sort();
+          const forward: string[][] = [];
+          let page = await index.searchItems(search({ collections: [collection], limit: 13, sortby: 'city' }));
+          assert.equal(page.numberMatched, expected.length);
+          forward.push(page.features.map((f) => f.id));
+          while (page.next) {
+            page = await index.searchItems(search({ collections: [collection], limit: 13, sortby: 'city', token: page.next }));
+            forward.push(page.features.map((f) => f.id));
+          }
+          assert.deepEqual(forward.flat().sort(), expected, `${collection}: every item once`);
+          const backward: string[][] = [page.features.map((f) => f.id)];
+          while (page.prev) {
+            page = await index.searchItems(search({ collections: [collection], limit: 13, sortby: 'city', token: page.prev }));
+            backward.push(page.features.map((f) => f.id));
+          }
+          assert.deepEqual(backward.reverse(), forward, `${collection}: the same pages backwards`);
+        }
+        const victim = items.find((i) => i.collection === 'syn-b') as StacItem;
+        assert.deepEqual(await index.getItem({ collection: 'syn-b', id: victim.id }), victim);
+        assert.deepEqual(await index.deleteItems([{ collection: 'syn-b', id: victim.id }]), { written: 1, errors: [] });
+        assert.equal(await index.getItem({ collection: 'syn-b', id: victim.id }), undefined);
+        assert.equal((await index.searchItems(search({}))).numberMatched, items.length - 1);
       });
     });
 
