@@ -6,6 +6,7 @@
 //
 // Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
@@ -47,6 +48,8 @@ const DIR = resolve(args.dir as string);
 const DB = join(DIR, `catalog-${ITEMS}.db`);
 const LOAD_STATS = `${DB}.load.json`;
 
+/** Lowest and highest of the 1-minute load averages sampled. */
+const loadRange = (samples: number[]): [number, number] => [Math.min(...samples), Math.max(...samples)];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 interface LoadStats {
@@ -57,6 +60,8 @@ interface LoadStats {
   /** Of which building the deferred indexes (in close). */
   indexSeconds: number;
   batch: number;
+  /** The lowest and highest 1-minute load average seen during the load: other processes slow it down. */
+  loadAverage: [number, number];
   date: string;
 }
 
@@ -87,6 +92,7 @@ async function load(): Promise<LoadStats> {
   let upsertMs = 0;
   const started = performance.now();
   let lastReport = started;
+  const loadSamples = [loadavg()[0]];
   for (const batch of syntheticBatches(ITEMS, BATCH, SEED)) {
     const t0 = performance.now();
     const result = await index.upsertItems(batch);
@@ -96,6 +102,7 @@ async function load(): Promise<LoadStats> {
     const now = performance.now();
     if (now - lastReport > 5_000 || loaded === ITEMS) {
       lastReport = now;
+      loadSamples.push(loadavg()[0]);
       log(`loaded ${loaded.toLocaleString('en-US')}/${ITEMS.toLocaleString('en-US')} items, ${fmt(loaded / (upsertMs / 1000), 0)} items/s in upsertItems, ${fmt((now - started) / 1000)} s elapsed`);
     }
   }
@@ -105,7 +112,7 @@ async function load(): Promise<LoadStats> {
   const indexMs = performance.now() - closing;
   const seconds = (performance.now() - started) / 1000;
   log(`built the deferred indexes in ${fmt(indexMs / 1000)} s`);
-  const stats: LoadStats = { items: loaded, seconds, upsertSeconds: (upsertMs + indexMs) / 1000, indexSeconds: indexMs / 1000, batch: BATCH, date: new Date().toISOString() };
+  const stats: LoadStats = { items: loaded, seconds, upsertSeconds: (upsertMs + indexMs) / 1000, indexSeconds: indexMs / 1000, batch: BATCH, loadAverage: loadRange(loadSamples), date: new Date().toISOString() };
   writeFileSync(LOAD_STATS, JSON.stringify(stats, null, 2));
   return stats;
 }
@@ -228,7 +235,11 @@ interface Row {
   runs: number;
 }
 
+/** The 1-minute load average sampled before the queries and after each row. */
+const querySamples: number[] = [];
+
 async function runQueries(index: SqliteCatalogIndex): Promise<Row[]> {
+  querySamples.push(loadavg()[0]);
   const rows: Row[] = [];
   for (const [k, query] of QUERIES.entries()) {
     const deep = k === QUERIES.length - 1;
@@ -251,6 +262,7 @@ async function runQueries(index: SqliteCatalogIndex): Promise<Row[]> {
         }
         if (i >= warmup) samples.push(sample);
       }
+      querySamples.push(loadavg()[0]);
       const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
       const row: Row = {
         query: query.name,
@@ -302,11 +314,12 @@ function report(loadStats: LoadStats, rows: Row[], size: number): string {
     `**Load**: ${fmt(loadRate, 0)} items/s (time inside \`upsertItems\`, batches of ${(loadStats.batch ?? BATCH).toLocaleString('en-US')}, `
       + `plus ${fmt(loadStats.indexSeconds ?? 0)} s building the indexes the bulk load deferred); `
       + `${fmt(loadStats.items / loadStats.seconds, 0)} items/s wall clock including generating the items `
-      + `(${fmt(loadStats.seconds / 60, 1)} min). Target > ${targetLoad.toLocaleString('en-US')} items/s: ${loadRate > targetLoad ? 'met' : 'missed'}.`,
+      + `(${fmt(loadStats.seconds / 60, 1)} min)${loadStats.loadAverage ? `; 1-minute load average ${loadStats.loadAverage.map((l) => fmt(l, 1)).join(' to ')} meanwhile` : ''}. Target > ${targetLoad.toLocaleString('en-US')} items/s: ${loadRate > targetLoad ? 'met' : 'missed'}.`,
     '',
     `**Queries**: latency of one \`CatalogIndex.searchItems\` call (including the \`numberMatched\` count), with parameters parsed by `
       + `\`parseItemSearch\` from GET-style parameters and drawn from a seeded PRNG, so every run differs. ${RUNS} timed runs per row `
-      + `after ${WARMUP} warm-up runs and with the database file read once into the OS page cache beforehand (deep pagination: ${deepRuns()} runs, each walking ${DEPTH - 1} pages first). Default sort (datetime descending).`,
+      + `after ${WARMUP} warm-up runs and with the database file read once into the OS page cache beforehand (deep pagination: ${deepRuns()} runs, each walking ${DEPTH - 1} pages first). Default sort (datetime descending). `
+      + `1-minute load average ${loadRange(querySamples).map((l) => fmt(l, 1)).join(' to ')} during the queries (on ${availableParallelism()} cores: above that, other processes held the CPU part of the time).`,
     '',
     '| query | limit | p50 ms | p95 ms | p99 ms | mean ms | mean numberMatched |',
     '|---|---:|---:|---:|---:|---:|---:|',
