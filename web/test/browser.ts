@@ -65,8 +65,20 @@ export async function checkBothThemes(page: Page, name: string): Promise<void> {
 export async function setTheme(page: Page, theme: 'light' | 'dark' | 'system'): Promise<void> {
   const button = page.locator(`form.theme button[value="${theme}"]`);
   if ((await button.getAttribute('aria-pressed')) === 'true') return;
-  await button.click();
-  await page.waitForFunction(`document.documentElement.dataset.theme === ${JSON.stringify(theme)}`);
+  // A click that lands while the page is still settling from the last switch can be superseded: click again.
+  for (let attempt = 1; ; attempt++) {
+    await button.click();
+    try {
+      await page.waitForFunction(`document.documentElement.dataset.theme === ${JSON.stringify(theme)}`, undefined, { timeout: 5000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+  // Every map on the page has redrawn its basemap in the theme's colours.
+  if (theme !== 'system') {
+    await page.waitForFunction(`[...document.querySelectorAll('[data-loaded="true"]')].every((map) => map.dataset.scheme === ${JSON.stringify(theme)})`);
+  }
 }
 
 /** A map on the page has drawn its first frame. */

@@ -35,7 +35,7 @@ function makeCog(dir: string): Buffer {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** A STAC catalog in `dir`: a catalog, a collection and an item whose asset is the COG next to them. */
+/** A STAC catalog in `dir`: a catalog, a collection, an item whose asset is the COG next to them, and an invalid item. */
 function writeStacCatalog(dir: string): void {
   const footprint = { type: 'Polygon', coordinates: [[[-9.25, 38.65], [-9.05, 38.65], [-9.05, 38.8], [-9.25, 38.8], [-9.25, 38.65]]] };
   const json = (name: string, value: unknown) => writeFileSync(join(dir, name), JSON.stringify(value, null, 2));
@@ -46,8 +46,11 @@ function writeStacCatalog(dir: string): void {
   json('collection.json', {
     type: 'Collection', stac_version: '1.0.0', id: 'lisbon-dem', title: 'Lisbon DEM collection', description: 'A digital elevation model of Lisbon', license: 'CC-BY-4.0',
     extent: { spatial: { bbox: [[-9.25, 38.65, -9.05, 38.8]] }, temporal: { interval: [['2025-06-01T00:00:00Z', null]] } },
-    links: [{ rel: 'root', href: './catalog.json' }, { rel: 'parent', href: './catalog.json' }, { rel: 'item', href: './items/lisbon-dem.json', type: 'application/geo+json' }],
+    links: [{ rel: 'root', href: './catalog.json' }, { rel: 'parent', href: './catalog.json' }, { rel: 'item', href: './items/lisbon-dem.json', type: 'application/geo+json' },
+      { rel: 'item', href: './items/broken.json', type: 'application/geo+json' }],
   });
+  // No datetime, no geometry member: the validation report must name it.
+  json('items/broken.json', { type: 'Feature', stac_version: '1.0.0', id: 'broken', properties: {}, links: [], assets: {} });
   json('items/lisbon-dem.json', {
     type: 'Feature', stac_version: '1.0.0', id: 'lisbon-dem', collection: 'lisbon-dem', geometry: footprint, bbox: [-9.25, 38.65, -9.05, 38.8],
     properties: { datetime: '2025-06-01T00:00:00Z', title: 'Lisbon DEM' },
@@ -179,8 +182,8 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await page.getByTestId('pick-files').setInputFiles(join(scratch, 'big.bin'));
     await checkPage(page, 'upload-ready');
     assert.deepEqual((await page.locator('.queue code').allInnerTexts()).sort(),
-      ['big.bin', 'lisbon/catalog.json', 'lisbon/collection.json', 'lisbon/items/lisbon-dem.json', 'lisbon/lisbon.tif']);
-    await page.getByRole('button', { name: /^Upload 5 files$/ }).click();
+      ['big.bin', 'lisbon/catalog.json', 'lisbon/collection.json', 'lisbon/items/broken.json', 'lisbon/items/lisbon-dem.json', 'lisbon/lisbon.tif']);
+    await page.getByRole('button', { name: /^Upload 6 files$/ }).click();
     const bigRow = page.locator('tr', { has: page.locator('code', { hasText: /^big\.bin$/ }) });
     await page.waitForFunction(`Number(document.querySelector('progress[aria-label="Upload of big.bin"]')?.value ?? 0) > 0`);
     await page.context().setOffline(true);
@@ -189,7 +192,7 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     // The uploader waits for the network and goes on; a part that ran out of retries is picked up by Retry.
     await page.locator('.actions').getByText(/Retry failed|Clear finished/).first().waitFor({ timeout: 120_000 });
     if (await page.getByRole('button', { name: 'Retry failed' }).count()) await page.getByRole('button', { name: 'Retry failed' }).click();
-    await page.getByText('All 5 files uploaded.').waitFor({ timeout: 120_000 });
+    await page.getByText('All 6 files uploaded.').waitFor({ timeout: 120_000 });
     assert.equal(await bigRow.getAttribute('data-state'), 'done');
     await checkPage(page, 'upload-done');
     const bigBack = Buffer.from(await (await fetch(`${server.url}/data/ada/lisbon-elevation/big.bin`)).arrayBuffer());
@@ -200,7 +203,15 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await page.waitForURL(/\/status$/);
     await page.locator('.state[data-state="indexed"]').waitFor({ timeout: 120_000 });
     await page.waitForFunction(`Number(document.querySelector('[data-count="indexed"]')?.textContent) >= 2`, undefined, { timeout: 60_000 });
+    assert.ok(Number(await page.locator('[data-count="invalid"]').innerText()) >= 1, 'the invalid item is counted');
+    assert.match(await page.locator('table.problems').innerText(), /lisbon\/items\/broken\.json/, 'and named in the validation report');
     await checkBothThemes(page, 'index-status');
+    // Anyone may see how indexing went; only maintainers read the report.
+    const stranger = await newPage();
+    await stranger.goto(page.url());
+    assert.equal(await stranger.locator('table.problems').count(), 0);
+    assert.match(await stranger.locator('#report-heading + p').innerText(), /maintainers can read them/);
+    await stranger.context().close();
 
     await page.goto(`${server.url}/repositories/ada/lisbon-elevation`);
     await checkBothThemes(page, 'repository');
@@ -234,9 +245,10 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await download.saveAs(saved);
     assert.equal(sha256(readFileSync(saved)), sha256(cog), 'the downloaded bytes are the COG');
 
-    await page.locator('.breadcrumbs a').nth(1).click();
+    await page.getByRole('link', { name: 'Lisbon DEM collection' }).click();
     await page.waitForURL(/\/collections\/[^/]+$/);
     await mapLoaded(page);
+    assert.match(await page.locator('.validation').innerText(), /broken\.json/, 'the owner reads the report on the collection page');
     await checkBothThemes(page, 'collection');
     await page.context().close();
   });
