@@ -7,9 +7,13 @@
 // default, and an index per collection). Without the node installed the suite is
 // skipped, unless MERIDIAN_REQUIRE_SERVICES=1 (CI), which fails.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { catalogIndexContract } from '../src/catalog-index/catalog-index.contract.ts';
+import { syntheticCorpus } from '../src/catalog-index/contract/corpus.ts';
 import type { CatalogIndex } from '../src/catalog-index/catalog-index.port.ts';
 import { openCatalogIndex } from '../src/catalog-index/open-catalog-index.ts';
 import { openOpenSearchCatalogIndex } from '../src/catalog-index/search-engine/opensearch.catalog-index.ts';
@@ -47,6 +51,23 @@ serviceSuite('catalog index contract: OpenSearch', openSearchMissing(), () => {
       const settings = await (await fetch(`${config.search.url?.href}from-config-items/_settings`)).json() as Record<string, { settings: { index: Record<string, string> } }>;
       const { number_of_shards: shards, number_of_replicas: replicas } = settings['from-config-items_v1'].settings.index;
       assert.deepEqual({ shards, replicas }, { shards: '2', replicas: '0' });
+    } finally {
+      await index.close();
+    }
+  });
+
+  test('npm run reindex moves the configured catalog to its next generation', async () => {
+    const env = { ...process.env, DATA_DIR: tmpdir(), CATALOG_BACKEND: 'opensearch', SEARCH_URL: (node as OpenSearchNode).url, SEARCH_INDEX_PREFIX: 'cli', SEARCH_REPLICAS: '0', LOG_LEVEL: 'silent' };
+    const index = deletingOnClose(await openCatalogIndex(loadConfig(env)) as SearchEngineCatalogIndex);
+    try {
+      const { collections, items } = syntheticCorpus();
+      await index.upsertCollections(collections);
+      await index.upsertItems(items.slice(0, 5));
+      const cli = fileURLToPath(new URL('../src/catalog-index/search-engine/reindex-cli.ts', import.meta.url));
+      const { stdout } = await promisify(execFile)(process.execPath, [cli], { env });
+      assert.match(stdout, /^reindexed into cli-collections_v2, cli-items_v2 in \d+\.\d s\n$/);
+      assert.deepEqual((await index.indices()).sort(), ['cli-collections_v2', 'cli-items_v2']);
+      assert.deepEqual(await index.getItem({ collection: items[3].collection as string, id: items[3].id }), items[3]);
     } finally {
       await index.close();
     }
