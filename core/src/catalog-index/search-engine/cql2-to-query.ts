@@ -130,7 +130,7 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}$`, 'u');
 }
 
-function literalGeometry(value: unknown): Geometry | undefined {
+export function literalGeometry(value: unknown): Geometry | undefined {
   if (typeof value !== 'object' || value === null || isProperty(value)) return undefined;
   if ('bbox' in value && Array.isArray(value.bbox)) {
     const b = value.bbox as number[];
@@ -165,7 +165,15 @@ function comparison(field: string, op: string, value: unknown): Query {
 
 const DAY_MS = 86_400_000;
 
-export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string): Query {
+/** Spatial relations the geo_shape query cannot state (DE-9IM touches, overlaps, crosses). */
+export const EXACT_ONLY_RELATIONS = new Set(['s_touches', 's_overlaps', 's_crosses']);
+
+/**
+ * `decided` holds, for S_TOUCHES, S_OVERLAPS and S_CROSSES nodes of `expr`, the
+ * documents found to satisfy them (see SearchEngineCatalogIndex): the engines'
+ * geo_shape query cannot state those relations.
+ */
+export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string, decided: ReadonlyMap<Cql2Expr, Query> = new Map()): Query {
   const unsupported = (what: string) => new ValidationError(`filter: ${what} is not supported by the ${engine} catalog index`);
 
   function truth(node: Cql2Expr): Truth {
@@ -187,7 +195,7 @@ export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string)
     if (op === 'between') return between(args.map(operand));
     if (op === 'in') return within(operand(args[0]), (args[1] as Cql2Expr[]).map(operand));
     if (op === 'isNull') return isNull(args[0]);
-    if (op.startsWith('s_')) return spatial(op as SpatialOperator, args[0], args[1]);
+    if (op.startsWith('s_')) return spatial(node, op as SpatialOperator, args[0], args[1]);
     if (op.startsWith('t_')) return temporal(op, args[0], args[1]);
     if (op.startsWith('a_')) return arrays(op, args[0], args[1]);
     throw new ValidationError(`filter: "${op}" is not a boolean expression`);
@@ -324,7 +332,7 @@ export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string)
     return { t: not(p), f: p };
   }
 
-  function spatial(op: SpatialOperator, a: Cql2Expr, b: Cql2Expr): Truth {
+  function spatial(node: Cql2Expr, op: SpatialOperator, a: Cql2Expr, b: Cql2Expr): Truth {
     const ga = literalGeometry(a);
     const gb = literalGeometry(b);
     if (ga && gb) return constant(relate(op, toJsts(ga), toJsts(gb)));
@@ -346,7 +354,11 @@ export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string)
       case 's_contains': t = relation(propertyFirst ? 'contains' : 'within'); break;
       // Two point sets are equal when each lies within the other.
       case 's_equals': t = and([relation('within'), relation('contains')]); break;
-      default: throw unsupported(`${op.toUpperCase()} (the engines' geo_shape query knows intersects, disjoint, within and contains; S_EQUALS is derived from the last two)`);
+      default: {
+        const found = decided.get(node);
+        if (!found) throw unsupported(`${op.toUpperCase()} without its candidates decided`);
+        t = found;
+      }
     }
     return { t, f: and([exists(name), not(t)]) };
   }

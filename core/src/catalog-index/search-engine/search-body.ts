@@ -2,6 +2,7 @@
 // collections index: what SearchEngineCatalogIndex sends as a search body.
 import type { CatalogScope, CatalogVisibility } from '../../access/access-rule.ts';
 import { ValidationError } from '../../errors.ts';
+import type { Cql2Expr } from '../../stac/cql2/cql2-ast.ts';
 import type { FreeText } from '../../stac/search/free-text.ts';
 import { filtersToCql2 } from '../../stac/search/filters-to-cql2.ts';
 import type { SearchFilters, SortKey } from '../../stac/search/search-query.ts';
@@ -89,11 +90,11 @@ export function freeTextQuery(node: FreeText): Query {
   }
 }
 
-export function filterQuery(target: SearchTarget, filters: SearchFilters & { collections?: string[] }, engine: string): Query {
+export function filterQuery(target: SearchTarget, filters: SearchFilters & { collections?: string[] }, engine: string, decided?: ReadonlyMap<Cql2Expr, Query>): Query {
   const parts: Query[] = [];
   if (filters.visibility) parts.push(visibilityQuery(filters.visibility));
   const cql2 = filtersToCql2(filters);
-  if (cql2 !== undefined) parts.push(cql2ToQuery(cql2, target, engine));
+  if (cql2 !== undefined) parts.push(cql2ToQuery(cql2, target, engine, decided));
   if (filters.q) parts.push(freeTextQuery(filters.q));
   const query = and(parts);
   // Everything is a filter: results are ordered by sortby, never by relevance.

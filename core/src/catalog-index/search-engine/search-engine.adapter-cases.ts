@@ -1,10 +1,13 @@
 // What the search-engine catalog index promises beyond the CatalogIndex contract,
 // run against every engine it supports (core/test/*.catalog-index.test.ts):
 // zero-downtime reindexing through aliases, per-item errors from the engine in a
-// bulk write, routing over several shards, a bounded numberMatched, the `wait_for`
+// bulk write, the spatial relations geo_shape cannot state, routing over several
+// shards, a bounded numberMatched, the `wait_for`
 // refresh policy, and the per-collection index layout.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { Geometry } from 'geojson';
+import { relate, toJsts } from '../../geo/spatial-relations.ts';
 import { parseItemSearch } from '../../stac/search/search-request.ts';
 import type { StacItem } from '../../stac/stac-types.ts';
 import { syntheticCorpus } from '../contract/corpus.ts';
@@ -124,6 +127,37 @@ export function searchEngineAdapterCases(name: string, open: Open): void {
         assert.deepEqual(await index.deleteItems([{ collection: 'syn-b', id: victim.id }]), { written: 1, errors: [] });
         assert.equal(await index.getItem({ collection: 'syn-b', id: victim.id }), undefined);
         assert.equal((await index.searchItems(search({}))).numberMatched, items.length - 1);
+      });
+    });
+
+    test('S_TOUCHES, S_OVERLAPS and S_CROSSES, which geo_shape cannot state, are decided exactly', async () => {
+      await withCatalog(open, {}, async (index) => {
+        const box = (w: number, s: number, e: number, n: number): Geometry => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+        const shapes: Record<string, Geometry> = {
+          touching: box(0, 0, 1, 1),
+          overlapping: box(1.5, 0.5, 2.5, 1.5),
+          crossing: { type: 'LineString', coordinates: [[0.5, 0.5], [1.5, 0.5]] },
+          inside: box(1.2, 0.2, 1.4, 0.4),
+          apart: box(5, 5, 6, 6),
+        };
+        const { collections } = syntheticCorpus();
+        await index.upsertCollections(collections);
+        const written = Object.entries(shapes).map(([id, geometry]): StacItem => ({
+          type: 'Feature', stac_version: '1.0.0', id, collection: 'syn-a', geometry, properties: { datetime: '2021-01-01T00:00:00Z' }, links: [], assets: {},
+        }));
+        assert.equal((await index.upsertItems(written)).written, written.length);
+        const literal: Geometry = box(1, 0, 2, 1);
+        const wkt = 'POLYGON((1 0, 2 0, 2 1, 1 1, 1 0))';
+        for (const op of ['s_touches', 's_overlaps', 's_crosses'] as const) {
+          const expected = Object.keys(shapes).filter((id) => relate(op, toJsts(shapes[id]), toJsts(literal)));
+          assert.equal(expected.length, 1, `${op}: one shape of the set`);
+          const found = await index.searchItems(search({ filter: `${op.toUpperCase()}(geometry, ${wkt})`, 'filter-lang': 'cql2-text' }));
+          assert.deepEqual(found.features.map((f) => f.id), expected, op);
+          const negated = await index.searchItems(search({ filter: `NOT ${op.toUpperCase()}(geometry, ${wkt})`, 'filter-lang': 'cql2-text' }));
+          assert.deepEqual(negated.features.map((f) => f.id).sort(), Object.keys(shapes).filter((id) => !expected.includes(id)).sort(), `NOT ${op}`);
+          const [count] = await index.aggregate({ filter: { op, args: [{ property: 'geometry' }, literal] } }, [{ name: 'total_count' }]);
+          assert.deepEqual(count, { name: 'total_count', data_type: 'integer', value: 1 });
+        }
       });
     });
 

@@ -29,8 +29,13 @@ import type {
 } from '../catalog-index.port.ts';
 import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-record.ts';
 import { STANDARD_AGGREGATIONS } from '../sqlite/sqlite.catalog-index.ts';
-import { and, MATCH_ALL, term, type Query } from './cql2-to-query.ts';
-import { aliasOfIndex, perCollectionLayout, singleIndexLayout, type IndexLayoutName, type ItemIndexLayout } from './index-layout.ts';
+import type { Geometry } from 'geojson';
+import { geometryBbox, type Bbox2D } from '../../geo/bbox.ts';
+import { relate, toJsts, type SpatialOperator } from '../../geo/spatial-relations.ts';
+import type { Cql2Expr, Operation } from '../../stac/cql2/cql2-ast.ts';
+import { isOperation } from '../../stac/cql2/cql2-check.ts';
+import { and, cql2ToQuery, EXACT_ONLY_RELATIONS, literalGeometry, MATCH_ALL, MATCH_NONE, term, type Query } from './cql2-to-query.ts';
+import { aliasOfIndex, perCollectionLayout, singleIndexLayout, type IndexLayoutName, type ItemIndexLayout, type SearchTargetIndex } from './index-layout.ts';
 import { indexBody, type IndexKind } from './index-mapping.ts';
 import { collectionTarget, filterQuery, itemTarget, pagePlan, paginate, visibilityQuery, type SearchTarget } from './search-body.ts';
 import {
@@ -55,6 +60,10 @@ export interface SearchEngineCatalogOptions {
 
 const BULK_CHUNK = 500;
 const BUCKET_LIMIT = 100;
+/** Footprints a filter's S_TOUCHES, S_OVERLAPS or S_CROSSES may intersect (each is tested in this process). */
+const EXACT_CANDIDATE_LIMIT = 10_000;
+/** Degrees: well above the engines' coordinate quantisation (about 1e-7). */
+const ENVELOPE_MARGIN = 1e-5;
 /** Distinct (type, property) pairs a queryables answer reads. */
 const KINDS_LIMIT = 10_000;
 const INDEX_PREFIX = /^[a-z0-9][a-z0-9_-]{0,99}$/;
@@ -382,11 +391,62 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
     }
   }
 
+  /**
+   * S_TOUCHES, S_OVERLAPS and S_CROSSES, which no geo_shape relation states, are
+   * decided here with JTS (as the SQLite adapter decides every relation) over the
+   * documents the engine finds near the literal, since each relation implies
+   * intersection; the search then filters by their ids. Up to
+   * EXACT_CANDIDATE_LIMIT candidates per relation, beyond which the geometry is too
+   * broad to test one by one: a 400 that says so.
+   */
+  async #decideExactRelations(target: SearchTarget, where: SearchTargetIndex, filter: Cql2Expr | undefined): Promise<Map<Cql2Expr, Query>> {
+    const decided = new Map<Cql2Expr, Query>();
+    const pending: Operation[] = [];
+    const visit = (node: Cql2Expr) => {
+      if (!isOperation(node)) return;
+      if (EXACT_ONLY_RELATIONS.has(node.op)) pending.push(node);
+      else node.args.forEach(visit);
+    };
+    if (filter !== undefined) visit(filter);
+    for (const node of pending) {
+      const [a, b] = node.args;
+      const literal = literalGeometry(a) ?? literalGeometry(b);
+      if (!literal || (literalGeometry(a) && literalGeometry(b))) continue;
+      const literalFirst = literalGeometry(a) !== undefined;
+      // geo_shape's intersects misses shapes that only share boundary with the literal
+      // (measured: a box sharing an edge), which is all S_TOUCHES wants: candidates are
+      // what meets its envelope grown by a hair.
+      const [w, south, e, n] = geometryBbox(literal) as Bbox2D;
+      const grown = [Math.max(-180, w - ENVELOPE_MARGIN), Math.max(-90, south - ENVELOPE_MARGIN), Math.min(180, e + ENVELOPE_MARGIN), Math.min(90, n + ENVELOPE_MARGIN)];
+      const candidates = cql2ToQuery({ op: 's_intersects', args: [literalFirst ? b : a, { bbox: grown }] }, target, this.#client.engine);
+      const shape = toJsts(literal);
+      const ids: string[] = [];
+      let after: (string | number | null)[] | undefined;
+      for (let seen = 0; ;) {
+        const { hits } = await this.#query(where.index, {
+          query: candidates, size: 1000, sort: target.tieBreakers.map((field) => ({ [field]: 'asc' })), _source: ['geometry'], track_total_hits: false,
+          ...(after ? { search_after: after } : {}),
+        }, where);
+        for (const hit of hits.hits) {
+          const geometry = toJsts(hit._source.geometry as Geometry);
+          if (literalFirst ? relate(node.op as SpatialOperator, shape, geometry) : relate(node.op as SpatialOperator, geometry, shape)) ids.push(hit._id);
+        }
+        seen += hits.hits.length;
+        if (seen > EXACT_CANDIDATE_LIMIT) throw new ValidationError(`filter: ${node.op.toUpperCase()} with a geometry that intersects more than ${EXACT_CANDIDATE_LIMIT} footprints; use a smaller one`);
+        if (hits.hits.length < 1000) break;
+        after = hits.hits[hits.hits.length - 1].sort;
+      }
+      decided.set(node, ids.length === 0 ? MATCH_NONE : { ids: { values: ids } });
+    }
+    return decided;
+  }
+
   async #search<T>(target: SearchTarget, search: ItemSearch | CollectionSearch): Promise<Page<T>> {
     const plan = pagePlan(target, search.sortby, search.token);
     const where = target === itemTarget ? this.#layout.searchTarget((search as ItemSearch).collections) : { index: this.#collections };
+    const decided = await this.#decideExactRelations(target, where, search.filter);
     const response = await this.#query(where.index, {
-      query: filterQuery(target, search, this.#client.engine),
+      query: filterQuery(target, search, this.#client.engine, decided),
       sort: plan.sort,
       size: search.limit + 1,
       track_total_hits: this.#countLimit ?? true,
@@ -490,8 +550,9 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
       }
     });
     const where = this.#layout.searchTarget(filters.collections);
+    const decided = await this.#decideExactRelations(itemTarget, where, filters.filter);
     const response = await this.#query(where.index, {
-      size: 0, track_total_hits: true, query: filterQuery(itemTarget, filters, this.#client.engine), aggs,
+      size: 0, track_total_hits: true, query: filterQuery(itemTarget, filters, this.#client.engine, decided), aggs,
     }, where);
     const total = response.hits.total.value;
     return decode.map((read, i) => read((response.aggregations?.[`a${i}`] ?? {}) as Json, total));
