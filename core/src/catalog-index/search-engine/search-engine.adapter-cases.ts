@@ -2,8 +2,8 @@
 // run against every engine it supports (core/test/*.catalog-index.test.ts):
 // zero-downtime reindexing through aliases, per-item errors from the engine in a
 // bulk write, the spatial relations geo_shape cannot state, routing over several
-// shards, a bounded numberMatched, the `wait_for`
-// refresh policy, and the per-collection index layout.
+// shards, a bounded numberMatched, the `wait_for` refresh policy, and the
+// per-collection index layout.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Geometry } from 'geojson';
