@@ -10,6 +10,7 @@
 // Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync, writeFileSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Agent, get, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,8 +25,8 @@ const ADMIN = { email: 'bench@example.org', password: 'a bench admin password' }
 const SEED = 20_261_122;
 const MIN_RANGE = 16 * 1024;
 const MAX_RANGE = 1024 * 1024;
-/** "Flat": the server's peak resident memory while streaming stays within this much of its resting size. */
-const FLAT_GROWTH = 64 * 2 ** 20;
+/** "Flat": the second half of a download raises the server's resident memory by no more than this over the first half's peak. */
+const FLAT_SLACK = 16 * 2 ** 20;
 
 const { values: args } = parseArgs({
   options: {
@@ -114,9 +115,22 @@ function ensureFile(): void {
 const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
 const kib = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
 const rss = (pid: number) => kib(status(pid), 'VmRSS');
+/** CPU seconds (user + system) the process has used: fields 14 and 15 of /proc/pid/stat, in clock ticks of 1/100 s. */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+interface Memory {
+  before: number;
+  peak: number;
+  /** The highest samples in the first and in the second half of the work: flat memory does not climb from one to the other. */
+  firstHalf: number;
+  secondHalf: number;
+}
 
 /** Samples the server's RSS every 10 ms while `work` runs; the kernel's high-water mark is reset first, and read after. */
-async function withMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; before: number; peak: number }> {
+async function withMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T } & Memory> {
   const before = rss(pid);
   // Writing 5 to clear_refs resets VmHWM, the process's peak RSS (Linux ≥ 4.0).
   let hwm = true;
@@ -125,14 +139,17 @@ async function withMemory<T>(pid: number, work: () => Promise<T>): Promise<{ res
   } catch {
     hwm = false;
   }
-  let sampled = before;
-  const timer = setInterval(() => {
-    sampled = Math.max(sampled, rss(pid));
-  }, 10);
+  const samples: { at: number; rss: number }[] = [];
+  const timer = setInterval(() => samples.push({ at: performance.now(), rss: rss(pid) }), 10);
+  const started = performance.now();
   try {
     const result = await work();
-    const peak = Math.max(sampled, rss(pid), hwm ? kib(status(pid), 'VmHWM') : 0);
-    return { result, before, peak };
+    const middle = (started + performance.now()) / 2;
+    const highest = (list: { rss: number }[]) => Math.max(before, ...list.map((s) => s.rss));
+    const firstHalf = highest(samples.filter((s) => s.at < middle));
+    const secondHalf = highest(samples.filter((s) => s.at >= middle));
+    const peak = Math.max(firstHalf, secondHalf, rss(pid), hwm ? kib(status(pid), 'VmHWM') : 0);
+    return { result, before, peak, firstHalf, secondHalf };
   } finally {
     clearInterval(timer);
   }
@@ -214,36 +231,53 @@ async function rangedReads(url: string): Promise<number[]> {
 interface Figures {
   disk: number[];
   proxy: number[];
-  memory: { before: number; peak: number };
-  rangeMemory: { before: number; peak: number };
+  /** CPU seconds per GiB: this process reading from disk, and the server streaming. */
+  diskCpu: number[];
+  serverCpu: number[];
+  /** Of every download. */
+  memory: Memory[];
+  rangeMemory: Memory;
   ranges: number[];
   date: string;
+  /** One-minute load averages when the measurements began and ended: other work on the machine shows here. */
+  load: [number, number];
 }
 
 async function measure(server: Server): Promise<Figures> {
+  const loadBefore = loadavg()[0];
   log('reading the file once to bring it into the page cache');
   await readFromDisk();
   const disk: number[] = [];
   const proxy: number[] = [];
-  let memory = { before: Infinity, peak: 0 };
+  const diskCpu: number[] = [];
+  const serverCpu: number[] = [];
+  const memory: Memory[] = [];
+  const gib = SIZE / 2 ** 30;
   for (let round = 1; round <= ROUNDS; round++) {
+    const cpu = process.cpuUsage();
     disk.push(await readFromDisk());
-    const streamed = await withMemory(server.pid, () => download(server.url));
-    proxy.push(streamed.result);
-    memory = { before: Math.min(memory.before, streamed.before), peak: Math.max(memory.peak, streamed.peak) };
+    const used = process.cpuUsage(cpu);
+    diskCpu.push((used.user + used.system) / 1e6 / gib);
+    const serverBefore = cpuSeconds(server.pid);
+    const { result, ...streamed } = await withMemory(server.pid, () => download(server.url));
+    serverCpu.push((cpuSeconds(server.pid) - serverBefore) / gib);
+    proxy.push(result);
+    memory.push(streamed);
     log(`round ${round}: disk ${fmt(gibPerSecond(SIZE, disk.at(-1)!), 2)} GiB/s, proxy ${fmt(gibPerSecond(SIZE, proxy.at(-1)!), 2)} GiB/s, `
-      + `server RSS ${fmt(mib(streamed.before), 0)} → peak ${fmt(mib(streamed.peak), 0)} MiB`);
+      + `server RSS ${fmt(mib(streamed.before), 0)} → peak ${fmt(mib(streamed.peak), 0)} MiB (halves ${fmt(mib(streamed.firstHalf), 0)}, ${fmt(mib(streamed.secondHalf), 0)})`);
   }
   log(`${RANGES} ranged reads`);
-  const ranged = await withMemory(server.pid, () => rangedReads(server.url));
-  return { disk, proxy, memory, rangeMemory: { before: ranged.before, peak: ranged.peak }, ranges: ranged.result, date: new Date().toISOString() };
+  const { result: ranges, ...rangeMemory } = await withMemory(server.pid, () => rangedReads(server.url));
+  return { disk, proxy, diskCpu, serverCpu, memory, rangeMemory, ranges, date: new Date().toISOString(), load: [loadBefore, loadavg()[0]] };
 }
 
 function report(f: Figures): string {
   const disk = gibPerSecond(SIZE, median(f.disk));
   const proxy = gibPerSecond(SIZE, median(f.proxy));
   const ratio = proxy / disk;
-  const growth = f.memory.peak - f.memory.before;
+  const rest = Math.min(...f.memory.map((m) => m.before));
+  const peak = Math.max(...f.memory.map((m) => m.peak));
+  const climb = Math.max(...f.memory.map((m) => m.secondHalf - m.firstHalf));
   const mean = f.ranges.reduce((sum, ms) => sum + ms, 0) / f.ranges.length;
   const rate = (times: number[]) => times.map((ms) => fmt(gibPerSecond(SIZE, ms), 2)).join(', ');
   return [
@@ -253,7 +287,8 @@ function report(f: Figures): string {
     '',
     `**Data**: one file of ${fmt(SIZE / 2 ** 30, 2)} GiB of random bytes in a public repository on the \`local\` (filesystem) data connection, `
       + 'served by `npm start` (api/src/main.ts) in a child process on loopback. The file is in the OS page cache for every read (it is read once beforehand), '
-      + 'so both sides measure the software, not the disk. The client and the server share the machine\'s cores.',
+      + 'so both sides measure the software, not the disk. The client and the server share the machine\'s cores, '
+      + `with whatever else runs: the one-minute load average was ${fmt(f.load[0], 2)} when the measurements began and ${fmt(f.load[1], 2)} when they ended.`,
     '',
     `**Throughput**: medians of ${ROUNDS} alternating rounds, bytes counted and discarded.`,
     '',
@@ -264,6 +299,9 @@ function report(f: Figures): string {
     '',
     `Ratio (b)/(a): **${fmt(ratio, 2)}**. Target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'missed'}.`,
     '',
+    `CPU time per GiB (medians; less sensitive than throughput to other work on the machine): reading from disk ${fmt(median(f.diskCpu), 2)} s; `
+      + `the server streaming through the proxy ${fmt(median(f.serverCpu), 2)} s.`,
+    '',
     `**Ranged reads**: ${RANGES} sequential \`Range: bytes=…\` GETs of ${MIN_RANGE / 1024} KiB–${MAX_RANGE / 2 ** 20} MiB at random offsets (seeded), `
       + 'one keep-alive connection, timed to the last byte; every 50th checked byte for byte against the file.',
     '',
@@ -271,10 +309,11 @@ function report(f: Figures): string {
     '|---:|---:|---:|---:|',
     `| ${fmt(percentile(f.ranges, 50), 2)} | ${fmt(percentile(f.ranges, 95), 2)} | ${fmt(percentile(f.ranges, 99), 2)} | ${fmt(mean, 2)} |`,
     '',
-    `**Server memory** (resident set of the server process, sampled every 10 ms and the kernel's peak, VmHWM, reset before each download): `
-      + `${fmt(mib(f.memory.before), 0)} MiB at rest, peak ${fmt(mib(f.memory.peak), 0)} MiB while streaming ${fmt(SIZE / 2 ** 30, 2)} GiB `
-      + `(+${fmt(mib(growth), 0)} MiB); during the ranged reads ${fmt(mib(f.rangeMemory.before), 0)} → peak ${fmt(mib(f.rangeMemory.peak), 0)} MiB. `
-      + `Flat (peak within ${mib(FLAT_GROWTH)} MiB of rest): ${growth <= FLAT_GROWTH ? 'yes' : 'no'}.`,
+    `**Server memory** (resident set of the server process, sampled every 10 ms, and the kernel's peak, VmHWM, reset before each download): `
+      + `${fmt(mib(rest), 0)} MiB at rest, peak ${fmt(mib(peak), 0)} MiB while streaming ${fmt(SIZE / 2 ** 30, 2)} GiB (+${fmt(mib(peak - rest), 0)} MiB). `
+      + `Highest RSS in the first and second half of each download: ${f.memory.map((m) => `${fmt(mib(m.firstHalf), 0)} / ${fmt(mib(m.secondHalf), 0)}`).join(', ')} MiB. `
+      + `During the ranged reads: ${fmt(mib(f.rangeMemory.before), 0)} → peak ${fmt(mib(f.rangeMemory.peak), 0)} MiB. `
+      + `Flat (the second half of a download adds at most ${mib(FLAT_SLACK)} MiB to the first half's peak, so memory does not grow with the bytes sent): ${climb <= FLAT_SLACK ? 'yes' : 'no'}.`,
     '',
   ].join('\n');
 }
