@@ -235,7 +235,7 @@ export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string,
     if (fixed) {
       if (fixed.kind === 'keyword') {
         if (right.type !== 'literal' || typeof right.value !== 'string') return constant(false);
-        if (left.folds.length > 0) return script((e) => `cmp(${value(e, left)}, ${value(e, right)}, '${op}')`);
+        if (left.folds.length > 0) throw unsupported(`CASEI or ACCENTI on "${left.name}"`);
         return over(left.name, comparison(fixed.field, op, right.value));
       }
       if (fixed.kind === 'time') {
@@ -300,7 +300,7 @@ export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string,
     const fixed = target.fixed(subject.name);
     let t: Query;
     if (fixed) {
-      if (fixed.kind === 'keyword' && subject.folds.length) return script((e) => `inl(${value(e, subject)}, [${list.map((o) => value(e, o)).join(', ')}])`);
+      if (fixed.kind === 'keyword' && subject.folds.length) throw unsupported(`CASEI or ACCENTI on "${subject.name}"`);
       if (fixed.kind === 'keyword') t = terms(fixed.field, of('string'));
       else if (fixed.kind === 'time') t = terms(fixed.field, [...times, ...(of('string') as string[]).flatMap((s) => timeOf(s) ?? [])]);
       else t = MATCH_NONE;
