@@ -75,8 +75,8 @@ function errorMessage(error: unknown): string {
 export class SqliteCatalogIndex implements CatalogIndex {
   readonly #db: DatabaseSync;
   readonly #statements: Record<string, StatementSync>;
-  /** Type of each `collection\u0000name` pair already in the queryables table. */
-  readonly #knownQueryables = new Map<string, QueryableField['type']>();
+  /** Type of each property, by collection, already in the queryables table. */
+  readonly #knownQueryables = new Map<string, Map<string, QueryableField['type']>>();
   readonly #indexed: readonly string[];
   readonly #itemTarget: SearchTarget;
   readonly #bulkLoadMinItems: number;
@@ -116,7 +116,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
       deleteCollectionText: prepare('DELETE FROM collections_fts WHERE rowid = ?'),
       insertCollectionText: prepare('INSERT INTO collections_fts (rowid, id, title, description, keywords) VALUES (?, ?, ?, ?, ?)'),
       insertItem: prepare(`INSERT INTO items (${ITEM_COLUMNS.map((c) => c.name).join(', ')}${columns.map((c) => `, ${c}`).join('')})
-        VALUES (${ITEM_COLUMNS.map((c) => c.value).join(', ')}${columns.map(() => ', ?').join('')})`),
+        VALUES (${ITEM_COLUMNS.map((c) => c.value).join(', ')}${columns.map(() => ', ?').join('')}) ON CONFLICT (id, collection) DO NOTHING`),
       updateItem: prepare(`UPDATE items SET ${[...ITEM_COLUMNS.map((c) => `${c.name} = ${c.value}`), ...columns.map((c) => `${c} = ?`)].join(', ')} WHERE rid = ?`),
       upsertDoc: prepare('INSERT INTO item_docs (rid, doc) VALUES (?, ?) ON CONFLICT (rid) DO UPDATE SET doc = excluded.doc'),
       deleteBoxes: prepare('DELETE FROM items_rtree WHERE id IN (?, ?)'),
@@ -147,10 +147,16 @@ export class SqliteCatalogIndex implements CatalogIndex {
     }
   }
 
+  #queryablesOf(collection: string): Map<string, QueryableField['type']> {
+    let known = this.#knownQueryables.get(collection);
+    if (!known) this.#knownQueryables.set(collection, known = new Map());
+    return known;
+  }
+
   #loadQueryables(): void {
     this.#knownQueryables.clear();
     for (const row of this.#db.prepare('SELECT collection, name, type FROM queryables').all() as { collection: string; name: string; type: QueryableField['type'] }[]) {
-      this.#knownQueryables.set(`${row.collection}\u0000${row.name}`, row.type);
+      this.#queryablesOf(row.collection).set(row.name, row.type);
     }
   }
 
@@ -267,10 +273,11 @@ export class SqliteCatalogIndex implements CatalogIndex {
       record.geometry ? JSON.stringify(record.geometry) : null, minx, miny, maxx, maxy,
       JSON.stringify(properties), ...this.#indexed.map((name) => columnValue(properties[name])),
     ];
-    // Looked up first rather than an upsert RETURNING its rid: through node:sqlite,
-    // RETURNING made each write about five times slower (~40 µs more per item).
-    const existing = s.findItem.get(record.collection, record.id) as { rid: number } | undefined;
-    const rid = existing ? existing.rid : Number(s.insertItem.run(...values).lastInsertRowid);
+    // Inserted, or else looked up and updated, rather than an upsert RETURNING its rid:
+    // through node:sqlite, RETURNING made each write about five times slower (~40 µs more per item).
+    const inserted = s.insertItem.run(...values);
+    const existing = inserted.changes === 0 ? s.findItem.get(record.collection, record.id) as { rid: number } : undefined;
+    const rid = existing ? existing.rid : Number(inserted.lastInsertRowid);
     if (existing) {
       s.updateItem.run(...values, rid);
       s.deleteBoxes.run(rid * 2, rid * 2 + 1);
@@ -281,9 +288,9 @@ export class SqliteCatalogIndex implements CatalogIndex {
       splitAtAntimeridian(record.bbox).forEach(([w, south, e, n], part) => s.insertBox.run(rid * 2 + part, w, e, south, n));
     }
     s.insertItemText.run(rid, record.id, record.text.title, record.text.description, record.text.keywords);
+    const queryables = this.#queryablesOf(record.collection);
     for (const [name, value] of Object.entries(properties)) {
-      const key = `${record.collection}\u0000${name}`;
-      const known = this.#knownQueryables.get(key);
+      const known = queryables.get(name);
       if (known !== undefined && known !== 'integer') continue;
       const type = queryableType(value);
       if (!type) continue;
@@ -291,12 +298,12 @@ export class SqliteCatalogIndex implements CatalogIndex {
         // A property seen first as 0 or 12 and later as 12.5 holds numbers, not integers.
         if (type.type === 'number') {
           s.widenQueryable.run(record.collection, name);
-          this.#knownQueryables.set(key, 'number');
+          queryables.set(name, 'number');
         }
         continue;
       }
       s.insertQueryable.run(record.collection, name, type.type, type.format ?? null);
-      this.#knownQueryables.set(key, type.type);
+      queryables.set(name, type.type);
     }
   }
 
@@ -326,7 +333,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
       this.#db.prepare('DELETE FROM queryables WHERE collection = ?').run(id);
       this.#statements.deleteCollectionText.run(row.rid);
       this.#db.prepare('DELETE FROM collections WHERE rid = ?').run(row.rid);
-      for (const key of [...this.#knownQueryables.keys()]) if (key.startsWith(`${id}\u0000`)) this.#knownQueryables.delete(key);
+      this.#knownQueryables.delete(id);
       return true;
     });
   }
