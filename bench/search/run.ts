@@ -27,7 +27,10 @@ const deepRuns = () => Math.max(10, Math.round(RUNS / 4));
 const { values: args } = parseArgs({
   options: {
     items: { type: 'string', default: '1000000' },
-    batch: { type: 'string', default: '5000' },
+    // Items per upsertItems call, each one transaction: every commit rewrites the pages of
+    // the unique key and the R*Tree it touched, which at a million items are most of them,
+    // so larger batches share those writes among more items (see docs/benchmarks.md).
+    batch: { type: 'string', default: '50000' },
     dir: { type: 'string', default: join(REPO, '.bench/search') },
     reuse: { type: 'boolean', default: false },
     runs: { type: 'string', default: '200' },
@@ -305,7 +308,7 @@ function report(loadStats: LoadStats, rows: Row[], size: number): string {
   const lines = [
     SECTION,
     '',
-    `Measured ${loadStats.date.slice(0, 10)} with \`npm run bench:search -- --items ${ITEMS}\` on: ${machine()}.`,
+    `Measured ${loadStats.date.slice(0, 10)} with \`npm run bench:search -- --items ${ITEMS} --batch ${loadStats.batch ?? BATCH}\` on: ${machine()}.`,
     '',
     `**Data**: ${ITEMS.toLocaleString('en-US')} synthetic Sentinel-2/Landsat-like items (seeded, ~3 KB of JSON each: rotated ~110–185 km footprints `
       + 'over land areas, some split at the antimeridian, datetimes 2015–2025, eo/proj/view/s2/landsat properties, assets and links) '
