@@ -190,9 +190,11 @@ export class RepositoryCrawl {
       || [...previous.keys()].some((key) => STAC_CANDIDATE.test(key) && !listed.has(key));
     /** JSON objects that hold no STAC, with what the walker found wrong in them: they are files. */
     const notStac = new Map<string, IndexProblem[]>();
+    /** Where files are read from: after a walk, JSON files come from the document cache the walk filled. */
+    let fileReader = reader;
     if (stacChanged) {
       status.progress = { ...status.progress!, phase: 'stac', toRead: candidates.length };
-      await this.#walk(repository, reader, listed, records, notStac, progress);
+      fileReader = await this.#walk(repository, reader, listed, records, notStac, progress);
     } else {
       for (const file of candidates) {
         const record = previous.get(file.key)!;
@@ -217,7 +219,7 @@ export class RepositoryCrawl {
       const chunk = toRead.slice(i, i + chunkSize);
       const made: { record: CrawledObject; item?: StacItem }[] = [];
       for (let j = 0; j < chunk.length; j += concurrency) {
-        made.push(...await Promise.all(chunk.slice(j, j + concurrency).map((file) => this.#readFile(repository, reader, file, notStac.get(file.key) ?? []))));
+        made.push(...await Promise.all(chunk.slice(j, j + concurrency).map((file) => this.#readFile(repository, fileReader, file, notStac.get(file.key) ?? []))));
         status.progress!.read = Math.min(toRead.length, i + j + concurrency);
         await progress.maybe();
       }
@@ -240,11 +242,14 @@ export class RepositoryCrawl {
     return this.#finalStatus(status, records, files.length);
   }
 
-  /** Walks the STAC and writes what changed; every candidate the walker did not hand back as a file gets a STAC record. */
+  /**
+   * Walks the STAC and writes what changed; every candidate the walker did not
+   * hand back as a file gets a STAC record. Answers the reader it walked with.
+   */
   async #walk(
     repository: Repository, walked: RepositoryReader, listed: Map<string, ListedFile>,
     records: Map<string, CrawledObject>, notStac: Map<string, IndexProblem[]>, progress: ProgressWriter,
-  ): Promise<void> {
+  ): Promise<RepositoryReader> {
     const { catalog, state, validator } = this.#deps;
     const keys = new Set(listed.keys());
     const reader = await this.#prefetched(walked, listed, progress);
@@ -314,6 +319,7 @@ export class RepositoryCrawl {
     for (const record of stacRecords) records.set(record.key, record);
     this.#deps.documents.keepOnly(`${this.#accountId}/${this.#repositoryId}`,
       new Map([...listed.values()].filter((f) => STAC_CANDIDATE.test(f.key) && f.etag).map((f) => [f.key, f.etag!])));
+    return reader;
   }
 
   /**
@@ -327,7 +333,8 @@ export class RepositoryCrawl {
     const { documents, proxy } = this.#deps;
     const repository = `${this.#accountId}/${this.#repositoryId}`;
     const cap = this.#deps.readCap ?? DEFAULT_READ_CAP;
-    const wanted = [...listed.values()].filter((f) => STAC_CANDIDATE.test(f.key) && f.etag && f.size <= cap && !documents.get(repository, f.key, f.etag));
+    // A reindex reads every document again, cached or not.
+    const wanted = [...listed.values()].filter((f) => STAC_CANDIDATE.test(f.key) && f.etag && f.size <= cap && (this.#force || !documents.get(repository, f.key, f.etag)));
     for (let i = 0; i < wanted.length; i += FETCH_CONCURRENCY * 8) {
       const fetched: { key: string; etag: string; body: Uint8Array }[] = [];
       const chunk = wanted.slice(i, i + FETCH_CONCURRENCY * 8);
