@@ -12,6 +12,25 @@ export default defineConfig({
       // Its own environment prefix, so that Meridian's HOST, PORT and friends never
       // reach the adapter: web/mount.ts sets the few variables its handler reads.
       adapter: adapter({ envPrefix: 'MERIDIAN_WEB_' }),
+      // Scripts only from Meridian itself (SvelteKit adds a nonce or hash for its own
+      // inline bootstrap); images from anywhere (thumbnails and avatars live on other
+      // hosts); map styles, tiles and glyphs from any http(s) host (MAP_STYLE_URL).
+      csp: {
+        mode: 'auto',
+        directives: {
+          'default-src': ['self'],
+          'script-src': ['self'],
+          'style-src': ['self', 'unsafe-inline'],
+          'img-src': ['self', 'data:', 'blob:', 'https:', 'http:'],
+          'connect-src': ['self', 'https:', 'http:'],
+          'worker-src': ['self', 'blob:'],
+          'font-src': ['self'],
+          'object-src': ['none'],
+          'base-uri': ['self'],
+          'form-action': ['self'],
+          'frame-ancestors': ['none'],
+        },
+      },
     }),
   ],
   // maplibre-gl alone is ~900 kB minified; it loads on its own, after the page.

@@ -14,6 +14,19 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking
 
 export const chromiumMissing = () => (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`);
 
+/**
+ * The little of the DOM that the functions these tests run inside the page use:
+ * the tests are type-checked with Node's types, not the browser's.
+ */
+export interface PageElement {
+  dataset: Record<string, string | undefined>;
+  textContent: string | null;
+  value?: string | number;
+}
+export interface PageWindow {
+  document: { documentElement: PageElement; querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> };
+}
+
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 
 export const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
@@ -29,10 +42,14 @@ interface AxeViolation {
 
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  // Strings, not functions, run in the page: this file is type-checked without the DOM's types.
-  if (!(await page.evaluate('"axe" in window'))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+  // govern (a <script> tag or an eval inside the page would be refused, as they should be).
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
   // The map canvas is a WebGL image with its own label; the rest of the page is checked whole.
-  const violations = await page.evaluate("axe.run({ exclude: [['.maplibregl-canvas']] }, { resultTypes: ['violations'] }).then((r) => r.violations)");
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run({ exclude: [['.maplibregl-canvas']] }, { resultTypes: ['violations'] })).violations;
+  });
   return (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
@@ -69,7 +86,7 @@ export async function setTheme(page: Page, theme: 'light' | 'dark' | 'system'): 
   for (let attempt = 1; ; attempt++) {
     await button.click();
     try {
-      await page.waitForFunction(`document.documentElement.dataset.theme === ${JSON.stringify(theme)}`, undefined, { timeout: 5000 });
+      await page.waitForFunction((t) => (globalThis as unknown as PageWindow).document.documentElement.dataset.theme === t, theme, { timeout: 5000 });
       break;
     } catch (error) {
       if (attempt === 3) throw error;
@@ -77,7 +94,7 @@ export async function setTheme(page: Page, theme: 'light' | 'dark' | 'system'): 
   }
   // Every map on the page has redrawn its basemap in the theme's colours.
   if (theme !== 'system') {
-    await page.waitForFunction(`[...document.querySelectorAll('[data-loaded="true"]')].every((map) => map.dataset.scheme === ${JSON.stringify(theme)})`);
+    await page.waitForFunction((t) => [...(globalThis as unknown as PageWindow).document.querySelectorAll('[data-loaded="true"]')].every((map) => map.dataset.scheme === t), theme);
   }
 }
 

@@ -15,7 +15,7 @@ import { serviceSuite } from '@meridian/core/testing/loopback-server';
 import { PASSWORD } from '../../api/test/http-client.ts';
 import { Client, fixtures, loadFixtures } from '../../api/test/stac-helpers.ts';
 import { ensureWebBuild } from '../scripts/build-if-stale.ts';
-import { checkBothThemes, checkPage, chromiumMissing, launchChromium, mapLoaded, type Browser, type Page } from './browser.ts';
+import { checkBothThemes, checkPage, chromiumMissing, launchChromium, mapLoaded, type Browser, type Page, type PageWindow } from './browser.ts';
 import { startMeridian, type MeridianProcess } from './meridian-process.ts';
 
 const gdalMissing = spawnSync('gdal_translate', ['--version']).status === 0 ? undefined : 'gdal_translate is not installed (apt-get install gdal-bin)';
@@ -104,6 +104,8 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     const total = data.all.length;
     assert.match(await page.locator('#results-heading').innerText(), new RegExp(`^${total} matches`));
     await checkBothThemes(page, 'discover');
+    // More matches than the list shows: every match is shaded by density, from the aggregation API.
+    await page.getByText('Shading: where all the matches are').waitFor();
 
     // Over Joplin (Missouri), at a zoom where its 30 footprints fill the middle of the map.
     await page.goto(`${server.url}/?map=9/37.07/-94.55`);
@@ -128,6 +130,24 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     assert.match(await again.locator('#results-heading').innerText(), /^30 matches/);
     assert.equal(await again.locator('#bbox').inputValue(), bbox.join(', '));
     await again.context().close();
+
+    // "Search this view" searches the map's box; a polygon drawn corner by corner searches inside it.
+    await page.getByRole('button', { name: 'Clear area' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('bbox'));
+    await page.getByRole('button', { name: 'Search this view' }).click();
+    await page.waitForURL(/bbox=/);
+    await page.locator('#results-heading', { hasText: /^30 matches/ }).waitFor();
+    await page.getByRole('button', { name: 'Draw polygon' }).click();
+    const area = (await page.locator('[data-testid="search-map"]').boundingBox())!;
+    const at = (dx: number, dy: number) => page.mouse.click(area.x + area.width / 2 + dx, area.y + area.height / 2 + dy);
+    for (const [dx, dy] of [[-200, -150], [200, -150], [200, 150], [-200, 150], [-200, -150]]) {
+      await at(dx, dy);
+      await page.waitForTimeout(150);
+    }
+    await page.waitForURL(/intersects=/);
+    await page.locator('#results-heading', { hasText: /^30 matches/ }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.has('bbox'), false, 'a polygon replaces the box');
+    await checkPage(page, 'discover-polygon');
 
     // A facet and a time range narrow it further; the histogram links set the range.
     await page.goto(`${server.url}/?collection=sentinel-2-c1-l2a`);
@@ -178,6 +198,7 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
 
     await page.getByRole('link', { name: 'Upload', exact: true }).click();
     await page.waitForURL(/\/upload$/);
+    await page.locator('.uploader[data-ready="true"]').waitFor();
     await page.getByTestId('pick-folder').setInputFiles(folder);
     await page.getByTestId('pick-files').setInputFiles(join(scratch, 'big.bin'));
     await checkPage(page, 'upload-ready');
@@ -185,7 +206,7 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
       ['big.bin', 'lisbon/catalog.json', 'lisbon/collection.json', 'lisbon/items/broken.json', 'lisbon/items/lisbon-dem.json', 'lisbon/lisbon.tif']);
     await page.getByRole('button', { name: /^Upload 6 files$/ }).click();
     const bigRow = page.locator('tr', { has: page.locator('code', { hasText: /^big\.bin$/ }) });
-    await page.waitForFunction(`Number(document.querySelector('progress[aria-label="Upload of big.bin"]')?.value ?? 0) > 0`);
+    await page.waitForFunction(() => Number((globalThis as unknown as PageWindow).document.querySelector('progress[aria-label="Upload of big.bin"]')?.value ?? 0) > 0);
     await page.context().setOffline(true);
     await page.waitForTimeout(1500);
     await page.context().setOffline(false);
@@ -202,7 +223,7 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await page.getByRole('link', { name: 'Watch the index status' }).click();
     await page.waitForURL(/\/status$/);
     await page.locator('.state[data-state="indexed"]').waitFor({ timeout: 120_000 });
-    await page.waitForFunction(`Number(document.querySelector('[data-count="indexed"]')?.textContent) >= 2`, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => Number((globalThis as unknown as PageWindow).document.querySelector('[data-count="indexed"]')?.textContent) >= 2, undefined, { timeout: 60_000 });
     assert.ok(Number(await page.locator('[data-count="invalid"]').innerText()) >= 1, 'the invalid item is counted');
     assert.match(await page.locator('table.problems').innerText(), /lisbon\/items\/broken\.json/, 'and named in the validation report');
     await checkBothThemes(page, 'index-status');
@@ -287,8 +308,10 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await ada.getByLabel('Password').fill(PASSWORD);
     await ada.getByRole('button', { name: 'Sign in' }).click();
     await ada.waitForURL(`${server.url}/`);
+    await mapLoaded(ada);
     assert.match(await ada.getByRole('link', { name: /Inbox/ }).innerText(), /1/);
     await ada.getByRole('link', { name: /Inbox/ }).click();
+    await ada.waitForURL(/\/invitations$/);
     await checkBothThemes(ada, 'inbox');
     await ada.getByRole('button', { name: 'Accept the invitation to ocean-lab' }).click();
     await ada.getByText('You joined').waitFor();
