@@ -4,6 +4,9 @@ import { columnValueSql, propertyColumn } from './indexed-properties.ts';
 
 const SCHEMA_VERSION = 3;
 
+/** How long a write waits for another connection's write to finish. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 // Items keep their properties apart from the rest of the document, as JSONB
 // (older files may hold JSON text; every json function reads both), so that
 // json_extract reads a smaller, already parsed value; `dt`, `dt_start`, `dt_end` are epoch ms.
@@ -132,7 +135,7 @@ export function migrate(db: DatabaseSync, properties: readonly string[]): void {
   // files. The page cache (allocated as used, up to 512 MiB) holds the index pages
   // that loads write in random order; with SQLite's 2 MiB default, a million-item
   // load slowed to half its starting rate.
-  db.exec('PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;'
+  db.exec(`PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`
     + ' PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288;');
   const row = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
     ? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined

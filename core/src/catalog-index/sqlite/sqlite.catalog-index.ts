@@ -18,7 +18,7 @@ import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-reco
 import { join, jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
 import { columnValue, DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem, propertyColumn } from './indexed-properties.ts';
 import { registerFunctions } from './sqlite-functions.ts';
-import { itemIndexes, migrate, missingItemIndexes } from './sqlite-schema.ts';
+import { BUSY_TIMEOUT_MS, itemIndexes, migrate, missingItemIndexes } from './sqlite-schema.ts';
 import { freeTextOnlyCount, orderByClause, pagePlan, paginate, visibleCollections, whereClause } from './sqlite-search.ts';
 import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
 
@@ -50,6 +50,9 @@ export interface SqliteCatalogIndexOptions {
  */
 const BULK_LOAD_SHARE = 0.2;
 
+/** SQLite's result code for a lock held by another connection. */
+const SQLITE_BUSY = 5;
+
 export const STANDARD_AGGREGATIONS: AggregationDescription[] = [
   { name: 'total_count', data_type: 'integer' },
   { name: 'datetime_min', data_type: 'datetime' },
@@ -80,8 +83,12 @@ export class SqliteCatalogIndex implements CatalogIndex {
   readonly #indexed: readonly string[];
   readonly #itemTarget: SearchTarget;
   readonly #bulkLoadMinItems: number;
-  /** A bulk load dropped the secondary item indexes; the next read (or close) builds them. */
-  #indexesDropped = false;
+  /**
+   * The schema version (a counter SQLite bumps at every schema change, by any
+   * connection) when the item indexes were last found complete: while it holds, a
+   * read need not look for indexes a bulk load dropped.
+   */
+  #indexesCompleteAt = -1;
 
   constructor(path: string, options: SqliteCatalogIndexOptions = {}) {
     this.#indexed = options.indexedProperties ?? DEFAULT_INDEXED_PROPERTIES;
@@ -131,6 +138,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
       getItem: prepare(`SELECT ${ITEM_JSON} AS json FROM items JOIN item_docs ON item_docs.rid = items.rid WHERE items.collection = ? AND items.id = ?`),
       getCollection: prepare('SELECT doc FROM collections WHERE id = ?'),
       maxItemRid: prepare('SELECT max(rid) AS rid FROM items'),
+      schemaVersion: prepare('PRAGMA schema_version'),
     };
     this.#loadQueryables();
   }
@@ -224,26 +232,24 @@ export class SqliteCatalogIndex implements CatalogIndex {
   /**
    * A batch that is large, and large against the items already stored, is a bulk
    * load: in its transaction, the secondary item indexes are dropped before its rows
-   * are written, and built again from all rows by the next read (or close), which
-   * sorts once instead of updating every index for every item. Later batches write
-   * no index either until then. Nothing a search needs for a right answer is
-   * deferred: rows, the unique key, the R*Tree and the text index are written with
-   * each batch, so a search in between (another connection, or after a crash, before
-   * the next open builds the indexes) is slower but never wrong; and as the drop
-   * commits with the batch's rows, a failed batch leaves the indexes as they were.
+   * are written, and built again from all rows by the next read of any connection
+   * (or close), which sorts once instead of updating every index for every item.
+   * Later batches find no index to update either until then. Nothing a search needs
+   * for a right answer is deferred: rows, the unique key, the R*Tree and the text
+   * index are written with each batch, so a search that runs without the indexes
+   * (while another connection's load holds the write lock, or after a crash, before
+   * the next open builds them) is slower but never wrong; and as the drop commits
+   * with the batch's rows, a failed batch leaves the indexes as they were.
    */
   async upsertItems(items: StacItem[]): Promise<BulkResult> {
     const existing = new Set<string>();
-    let dropped = false;
     const dropIndexes = () => {
-      dropped = false;
-      if (this.#indexesDropped || items.length < this.#bulkLoadMinItems) return;
+      if (items.length < this.#bulkLoadMinItems) return;
       const stored = (this.#statements.maxItemRid.get() as { rid: number | null }).rid ?? 0;
       if (items.length < BULK_LOAD_SHARE * stored) return;
       for (const index of itemIndexes(this.#indexed)) this.#db.exec(`DROP INDEX IF EXISTS ${index.name}`);
-      dropped = true;
     };
-    const result = this.#bulk(items, (value) => {
+    return this.#bulk(items, (value) => {
       const record = toItemRecord(value);
       if (!existing.has(record.collection)) {
         if (!this.#statements.collectionExists.get(record.collection)) throw new ValidationError(`collection "${record.collection}" does not exist`);
@@ -251,17 +257,30 @@ export class SqliteCatalogIndex implements CatalogIndex {
       }
       return record;
     }, (record) => this.#writeItem(record), (value) => ({ id: (value as { id?: string })?.id, collection: (value as { collection?: string })?.collection }), dropIndexes);
-    if (dropped) this.#indexesDropped = true;
-    return result;
   }
 
-  /** Builds the item indexes a bulk load dropped (a sort of all rows per index). */
+  /**
+   * Builds the item indexes a bulk load (of this or another connection) dropped: a
+   * sort of all rows per index. It does not wait for the write lock: while another
+   * connection writes, the read goes on without them and the next one tries again.
+   */
   #buildIndexes(): void {
-    if (!this.#indexesDropped) return;
-    this.#transaction(() => {
-      for (const index of missingItemIndexes(this.#db, this.#indexed)) this.#db.exec(index.sql);
-    });
-    this.#indexesDropped = false;
+    const version = () => (this.#statements.schemaVersion.get() as { schema_version: number }).schema_version;
+    if (version() === this.#indexesCompleteAt) return;
+    if (missingItemIndexes(this.#db, this.#indexed).length > 0) {
+      this.#db.exec('PRAGMA busy_timeout = 0');
+      try {
+        this.#transaction(() => {
+          for (const index of missingItemIndexes(this.#db, this.#indexed)) this.#db.exec(index.sql);
+        });
+      } catch (error) {
+        if (((error as { errcode?: number }).errcode ?? 0) % 256 === SQLITE_BUSY) return;
+        throw error;
+      } finally {
+        this.#db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    }
+    this.#indexesCompleteAt = version();
   }
 
   #writeItem(record: ItemRecord): void {
