@@ -58,7 +58,8 @@ export function singleIndexLayout(client: SearchEngineClient, prefix: string): I
     name: 'single',
     itemAlias: () => alias,
     routing: (collection) => collection,
-    searchTarget: (collections) => ({ index: alias, routing: collections?.join(',') }),
+    // A search's routing is a comma-separated list: an id holding a comma would split, so such a search reads every shard.
+    searchTarget: (collections) => ({ index: alias, routing: collections?.some((c) => c.includes(',')) ? undefined : collections?.join(',') }),
     itemAliases: async () => [{ alias, alsoIn: [] }],
     open: (create) => create(alias, []),
     addCollection: async () => {},
