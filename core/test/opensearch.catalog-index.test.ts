@@ -56,7 +56,7 @@ serviceSuite('catalog index contract: OpenSearch', openSearchMissing(), () => {
     }
   });
 
-  test('npm run reindex moves the configured catalog to its next generation', async () => {
+  test('npm run reindex:search moves the configured catalog to its next generation', async () => {
     const env = { ...process.env, DATA_DIR: tmpdir(), CATALOG_BACKEND: 'opensearch', SEARCH_URL: (node as OpenSearchNode).url, SEARCH_INDEX_PREFIX: 'cli', SEARCH_REPLICAS: '0', LOG_LEVEL: 'silent' };
     const index = deletingOnClose(await openCatalogIndex(loadConfig(env)) as SearchEngineCatalogIndex);
     try {

@@ -1,4 +1,4 @@
-// `npm run reindex`: moves the search-engine catalog (CATALOG_BACKEND opensearch or
+// `npm run reindex:search`: moves the search-engine catalog (CATALOG_BACKEND opensearch or
 // elasticsearch, SEARCH_URL…) to new indices with the current mapping, behind its
 // aliases, while the api keeps serving from the old ones until the swap. Run it
 // after an upgrade that changes the mapping, or to apply new SEARCH_SHARDS.
