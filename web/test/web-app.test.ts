@@ -33,6 +33,19 @@ function makeCog(dir: string): Buffer {
   return readFileSync(cog);
 }
 
+/**
+ * Where a longitude and latitude are on the screen, from the map's view in the URL
+ * (`map=zoom/lat/lon`) and Web Mercator with MapLibre's 512-pixel tiles.
+ */
+async function screenPoint(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {
+  const [zoom, centreLat, centreLon] = new URL(page.url()).searchParams.get('map')!.split('/').map(Number);
+  const size = 512 * 2 ** zoom;
+  const x = (l: number) => ((l + 180) / 360) * size;
+  const y = (p: number) => ((1 - Math.log(Math.tan(Math.PI / 4 + (p * Math.PI) / 360)) / Math.PI) / 2) * size;
+  const box = (await page.locator('[data-testid="search-map"]').boundingBox())!;
+  return { x: box.x + box.width / 2 + x(lon) - x(centreLon), y: box.y + box.height / 2 + y(lat) - y(centreLat) };
+}
+
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A STAC catalog in `dir`: a catalog, a collection, an item whose asset is the COG next to them, and an invalid item. */
@@ -121,14 +134,28 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await page.waitForTimeout(500);
     await checkPage(page, 'discover-box');
 
+    // The box is edited in place: one corner dragged outwards, the others stay.
+    await page.getByRole('button', { name: 'Edit area' }).click();
+    const corner = await screenPoint(page, bbox[2], bbox[1]);
+    await page.mouse.move(corner.x, corner.y);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + 30, corner.y + 20, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForURL((url) => url.searchParams.get('bbox') !== bbox.join(','));
+    const edited = new URL(page.url()).searchParams.get('bbox')!.split(',').map(Number);
+    assert.ok(edited[2] > bbox[2] && edited[1] < bbox[1], `east and south moved out: ${bbox} → ${edited}`);
+    assert.ok(Math.abs(edited[0] - bbox[0]) < 1e-6 && Math.abs(edited[3] - bbox[3]) < 1e-6, 'west and north stayed');
+    await page.getByRole('button', { name: 'Done' }).click();
+
     // Hovering a result highlights it; the same URL in a new tab shows the same search.
+    const shownBbox = new URL(page.url()).searchParams.get('bbox')!.split(',').map(Number);
     await page.locator('.result-list li').first().hover();
     assert.match(await page.locator('.result-list li').first().getAttribute('class') ?? '', /highlighted/);
     const shared = page.url();
     const again = await newPage();
     await again.goto(shared);
     assert.match(await again.locator('#results-heading').innerText(), /^30 matches/);
-    assert.equal(await again.locator('#bbox').inputValue(), bbox.join(', '));
+    assert.equal(await again.locator('#bbox').inputValue(), shownBbox.join(', '));
     await again.context().close();
 
     // "Search this view" searches the map's box; a polygon drawn corner by corner searches inside it.
