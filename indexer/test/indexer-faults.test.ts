@@ -68,7 +68,9 @@ serviceSuite('indexer faults: a killed indexer, a restarted Redis, an unavailabl
     }
   }
 
-  const reading = (s: IndexStatus) => s.state === 'crawling' && s.progress?.phase === 'files' && s.progress.read > 0 && s.progress.read < s.progress.toRead;
+  /** Part-way through reading: the documents fetched before the walk, or the files. */
+  const reading = (s: IndexStatus) => s.state === 'crawling' && (s.progress?.phase === 'stac' || s.progress?.phase === 'files')
+    && s.progress.read > 0 && s.progress.read < s.progress.toRead;
 
   async function assertConverged(id: string, count: number): Promise<void> {
     const ids = await itemIds(id);
@@ -84,7 +86,7 @@ serviceSuite('indexer faults: a killed indexer, a restarted Redis, an unavailabl
     await repositoryOfPoints('killed');
     const since = new Date().toISOString();
     assertStatus(await owner.post('/api/v1/repositories/olive/killed/reindex', {}), 202);
-    const interrupted = await until('killed', reading, 'the crawl reads files');
+    const interrupted = await until('killed', reading, 'the crawl reads');
     await worker.kill();
     const replacement = await stack.startWorker();
     const done = await stack.crawled('olive', 'killed', since, (s) => s.counts.seen === FILES);
@@ -99,7 +101,7 @@ serviceSuite('indexer faults: a killed indexer, a restarted Redis, an unavailabl
     await repositoryOfPoints('restarted');
     const since = new Date().toISOString();
     assertStatus(await owner.post('/api/v1/repositories/olive/restarted/reindex', {}), 202);
-    await until('restarted', reading, 'the crawl reads files');
+    await until('restarted', reading, 'the crawl reads');
     await stack.redis.restart();
     await stack.crawled('olive', 'restarted', since, (s) => s.counts.seen === FILES);
     // The queue works after the restart: one more file and a request, through Redis.
@@ -117,10 +119,9 @@ serviceSuite('indexer faults: a killed indexer, a restarted Redis, an unavailabl
     const since = new Date().toISOString();
     const blocker = new DatabaseSync(join(stack.dataDir, 'catalog.sqlite'));
     try {
-      assertStatus(await owner.post('/api/v1/repositories/olive/unavailable/reindex', {}), 202);
-      await until('unavailable', (s) => s.state === 'crawling' && s.progress?.phase === 'files', 'the crawl reads files');
-      // Every write of the crawl now waits out its busy timeout and fails.
+      // From now on every write of a crawl waits out its busy timeout and fails.
       blocker.exec('BEGIN IMMEDIATE');
+      assertStatus(await owner.post('/api/v1/repositories/olive/unavailable/reindex', {}), 202);
       const failed = await until('unavailable', (s) => s.state === 'failed', 'the crawl fails');
       assert.match(failed.error ?? '', /locked|busy/i);
       await sleep(2000);

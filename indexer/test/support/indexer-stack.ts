@@ -134,8 +134,13 @@ export async function startIndexerStack(extraEnv: Record<string, string> = {}): 
     },
     async close() {
       for (const worker of [...workers]) await worker.kill();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests a killed worker left behind finish before the stores close under them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      await closed;
+      clearTimeout(force);
+      await sleep(250);
       await jobs.close();
       await catalog.close();
       await metadata.close();
