@@ -112,6 +112,12 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
   test('the map search: coastlines and footprints drawn, a box drawn on the map finds what is inside it, and the state lives in the URL', async () => {
     const page = await newPage();
     const data = fixtures();
+    // Offline: the page, its scripts, styles, the basemap and every API call come from Meridian itself;
+    // only the fixtures' own thumbnails point elsewhere.
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url) && request.resourceType() !== 'image') elsewhere.push(`${request.resourceType()} ${request.url()}`);
+    });
     await page.goto(`${server.url}/`);
     await mapLoaded(page);
     const total = data.all.length;
@@ -161,7 +167,9 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     // "Search this view" searches the map's box; a polygon drawn corner by corner searches inside it.
     await page.getByRole('button', { name: 'Clear area' }).click();
     await page.waitForURL((url) => !url.searchParams.has('bbox'));
-    await page.getByRole('button', { name: 'Search this view' }).click();
+    // From the keyboard, as any control.
+    await page.getByRole('button', { name: 'Search this view' }).focus();
+    await page.keyboard.press('Enter');
     await page.waitForURL(/bbox=/);
     await page.locator('#results-heading', { hasText: /^30 matches/ }).waitFor();
     await page.getByRole('button', { name: 'Draw polygon' }).click();
@@ -182,6 +190,7 @@ serviceSuite('web app in Chromium', chromiumMissing() ?? gdalMissing, () => {
     await page.goto(`${server.url}/?collection=sentinel-2-c1-l2a&from=2024-04-20&to=2024-04-30`);
     const inRange = data.s2.filter((item) => item.properties.datetime >= '2024-04-20' && item.properties.datetime <= '2024-04-30T23:59:59Z').length;
     assert.match(await page.locator('#results-heading').innerText(), new RegExp(`^${inRange} match`));
+    assert.deepEqual(elsewhere, [], 'nothing but images comes from another host');
     await page.context().close();
   });
 
