@@ -56,14 +56,17 @@ export function freeTextMatch(node: FreeText): string | undefined {
 }
 
 /**
- * Counting a search that is only free text: every row of the text index is one
- * row of the table, so its matches can be counted without reading the table.
+ * The FTS5 query of a search that is only free text: every row of the text index
+ * is one row of the table, so its matches can be listed and counted without
+ * reading the table.
  */
-export function freeTextOnlyCount(target: SearchTarget, filters: SearchFilters & { collections?: string[] }): Sql | undefined {
+export function freeTextOnlyMatch(filters: SearchFilters & { collections?: string[] }): string | undefined {
   if (!filters.q || filtersToCql2(filters) !== undefined || (filters.visibility && !filters.visibility.all)) return undefined;
-  const match = freeTextMatch(filters.q);
-  return match === undefined ? undefined : sql(`SELECT count(*) AS n FROM ${target.table}_fts WHERE ${target.table}_fts MATCH ?`, [match]);
+  return freeTextMatch(filters.q);
 }
+
+/** Holds the rows a free-text-only search matches (freeTextOnlyMatch), listed once per search. */
+export const TEXT_HITS = 'temp.text_hits';
 
 /** `walkText`: see freeTextSql; for free text matching a large share of the rows. */
 /**
@@ -85,7 +88,8 @@ export function visibleCollections(v: Exclude<CatalogVisibility, { all: true }>)
   ], ' OR '));
 }
 
-export function whereClause(target: SearchTarget, filters: SearchFilters & { collections?: string[] }, walkText = false): Sql {
+/** `textHits`: the free text's matches are already listed in TEXT_HITS. */
+export function whereClause(target: SearchTarget, filters: SearchFilters & { collections?: string[] }, walkText = false, textHits = false): Sql {
   const parts: Sql[] = [];
   if (filters.visibility && !filters.visibility.all) {
     const visible = visibleCollections(filters.visibility);
@@ -98,7 +102,8 @@ export function whereClause(target: SearchTarget, filters: SearchFilters & { col
     // One FTS5 query combines the terms inside the text index, rather than
     // intersecting the row sets of separate ones.
     const match = freeTextMatch(filters.q);
-    parts.push(match === undefined ? freeTextSql(filters.q, target.table, walkText) : textMatches(target.table, match, walkText));
+    if (textHits) parts.push(sql(`${walkText ? '+' : ''}${target.table}.rid IN (SELECT rid FROM ${TEXT_HITS})`));
+    else parts.push(match === undefined ? freeTextSql(filters.q, target.table, walkText) : textMatches(target.table, match, walkText));
   }
   return parts.length === 0 ? sql('1') : join(parts, ' AND ');
 }

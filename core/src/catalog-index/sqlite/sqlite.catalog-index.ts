@@ -19,7 +19,7 @@ import { join, jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
 import { columnValue, DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem, propertyColumn } from './indexed-properties.ts';
 import { registerFunctions } from './sqlite-functions.ts';
 import { BUSY_TIMEOUT_MS, itemIndexes, migrate, missingItemIndexes } from './sqlite-schema.ts';
-import { freeTextOnlyCount, orderByClause, pagePlan, paginate, visibleCollections, whereClause } from './sqlite-search.ts';
+import { freeTextOnlyMatch, orderByClause, pagePlan, paginate, TEXT_HITS, visibleCollections, whereClause } from './sqlite-search.ts';
 import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
 
 const BUCKET_LIMIT = 100;
@@ -100,6 +100,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
     this.#db = new DatabaseSync(path);
     migrate(this.#db, this.#indexed);
     registerFunctions(this.#db);
+    this.#db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${TEXT_HITS.replace('temp.', '')} (rid INTEGER PRIMARY KEY)`);
     const prepare = (text: string) => this.#db.prepare(text);
     const columns = this.#indexed.map(propertyColumn);
     this.#statements = {
@@ -139,6 +140,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
       getCollection: prepare('SELECT doc FROM collections WHERE id = ?'),
       maxItemRid: prepare('SELECT max(rid) AS rid FROM items'),
       schemaVersion: prepare('PRAGMA schema_version'),
+      clearTextHits: prepare(`DELETE FROM ${TEXT_HITS}`),
     };
     this.#loadQueryables();
   }
@@ -383,15 +385,21 @@ export class SqliteCatalogIndex implements CatalogIndex {
 
   #search<T>(target: SearchTarget, select: string, search: ItemSearch | CollectionSearch): Page<T> {
     const plan = pagePlan(target, search.sortby, search.token);
-    // Free text alone is counted from the text index first. When it matches many
-    // rows, reading rows in sort order and testing each finds a page sooner than
-    // sorting all matches; that order has an index for the default sort.
-    const textCount = freeTextOnlyCount(target, search);
-    const textMatches = textCount && (this.#db.prepare(textCount.sql).get(...textCount.params) as { n: number }).n;
+    // Free text alone is matched in the text index first, once: its matches are
+    // listed in a temporary table, which counts them and which the page's query
+    // tests rows against (rather than matching the text a second time). When it
+    // matches many rows, reading rows in sort order and testing each finds a page
+    // sooner than sorting all matches; that order has an index for the default sort.
+    const textMatch = freeTextOnlyMatch(search);
+    let textMatches: number | undefined;
+    if (textMatch !== undefined) {
+      this.#statements.clearTextHits.run();
+      textMatches = Number(this.#db.prepare(`INSERT INTO ${TEXT_HITS} (rid) SELECT rowid FROM ${target.table}_fts WHERE ${target.table}_fts MATCH ?`).run(textMatch).changes);
+    }
     const defaultOrder = search.sortby.length === 1 && search.sortby[0].field === 'datetime';
     const rowEstimate = textMatches && defaultOrder ? (this.#db.prepare(`SELECT max(rid) AS n FROM ${target.table}`).get() as { n: number }).n : 0;
     const walk = textMatches !== undefined && textMatches > 0 && defaultOrder && ((search.limit + 1) * rowEstimate) / textMatches < textMatches;
-    const where = whereClause(target, search, walk);
+    const where = whereClause(target, search, walk, textMatch !== undefined);
     const conditions = plan.after ? `${where.sql} AND ${plan.after.sql}` : where.sql;
     const keyColumns = plan.keys.map((k, i) => `${k.sql} AS k${i}`).join(', ');
     const order = orderByClause(plan.keys);
@@ -407,6 +415,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
     const n = textMatches ?? (search.token === undefined && rows.length <= search.limit
       ? rows.length
       : (this.#db.prepare(`SELECT count(*) AS n FROM ${target.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n);
+    if (textMatch !== undefined) this.#statements.clearTextHits.run();
     return { features: page.map((row) => JSON.parse(row.json) as T), numberMatched: n, next, prev };
   }
 
