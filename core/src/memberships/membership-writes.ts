@@ -37,7 +37,9 @@ import { allMembershipsOf } from './membership-store.ts';
 const isActiveOwner = (m: Membership) => m.role === 'owners' && m.state === 'member';
 const isOrganization = (resource: string) => !resource.includes('/');
 const ATTEMPTS = 8;
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+// Exponential backoff with full jitter: two writers that keep colliding on a
+// slow (busy) store drift apart instead of exhausting their attempts together.
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
 
 /**
  * Writes `change(current)` to the membership of `memberId` in `resource`, reading
