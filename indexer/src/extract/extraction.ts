@@ -41,15 +41,6 @@ export const EXTENSIONS = {
   table: 'https://stac-extensions.github.io/table/v1.2.0/schema.json',
 } as const;
 
-export const MEDIA_TYPES = {
-  geotiff: 'image/tiff; application=geotiff',
-  cog: 'image/tiff; application=geotiff; profile=cloud-optimized',
-  geoparquet: 'application/vnd.apache.parquet',
-  flatgeobuf: 'application/vnd.flatgeobuf',
-  pmtiles: 'application/vnd.pmtiles',
-  geojson: 'application/geo+json',
-} as const;
-
 export interface ItemParts {
   id: string;
   bbox?: Bbox2D;

@@ -3,9 +3,9 @@
 // its header. The format is chosen by the key's extension; the extractor then
 // checks the bytes, so a misnamed file is a problem, not a wrong item.
 import { createHash } from 'node:crypto';
-import mime from 'mime';
+import { mediaTypeOf } from '@meridian/core/stac/media-types';
 import { readWhole } from './byte-source.ts';
-import { MEDIA_TYPES, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
 import { extractFlatgeobuf } from './flatgeobuf.extractor.ts';
 import { extractGeojson } from './geojson.extractor.ts';
 import { extractGeoparquet } from './geoparquet.extractor.ts';
@@ -47,12 +47,6 @@ export interface FileEntry {
 export interface FileExtractOptions extends ExtractOptions {
   /** Files up to this size are hashed (their bytes read whole) when no ETag says what they are: 1 MiB by default. */
   checksumCap?: number;
-}
-
-export function mediaTypeOf(key: string): string {
-  const format = spatialFormatOf(key);
-  if (format) return MEDIA_TYPES[format];
-  return mime.getType(key) ?? 'application/octet-stream';
 }
 
 export async function extractFile(input: ExtractInput, options: FileExtractOptions = {}): Promise<ExtractResult & { entry: FileEntry }> {

@@ -4,8 +4,9 @@
 // header-meta module reads only the header, which is all an item needs.
 import { ByteBuffer } from 'flatbuffers';
 import { fromByteBuffer } from 'flatgeobuf/lib/mjs/header-meta.js';
+import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
 import { checkedRange, DEFAULT_READ_CAP } from './byte-source.ts';
-import { EXTENSIONS, fileItem, MEDIA_TYPES, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { EXTENSIONS, fileItem, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
 import { itemIdForKey } from './item-id.ts';
 import { vectorFootprint } from './vector-footprint.ts';
 

@@ -6,8 +6,9 @@
 import { JSONParser } from '@streamparser/json';
 import type { Geometry } from 'geojson';
 import { geometryBbox, type Bbox2D } from '@meridian/core/geo/bbox';
+import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
 import { DEFAULT_READ_CAP, TooLargeError } from './byte-source.ts';
-import { EXTENSIONS, fileItem, MEDIA_TYPES, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { EXTENSIONS, fileItem, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
 import { itemIdForKey } from './item-id.ts';
 import { vectorFootprint } from './vector-footprint.ts';
 

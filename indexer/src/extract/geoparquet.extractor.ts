@@ -3,8 +3,9 @@
 // GeoParquet metadata: the primary column's bbox, CRS (PROJJSON; absent means
 // OGC:CRS84) and geometry types; the row count is in the footer too.
 import { parquetMetadataAsync } from 'hyparquet';
+import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
 import { blockCached, checkedRange, DEFAULT_READ_CAP } from './byte-source.ts';
-import { EXTENSIONS, fileItem, MEDIA_TYPES, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { EXTENSIONS, fileItem, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
 import { itemIdForKey } from './item-id.ts';
 import { vectorFootprint } from './vector-footprint.ts';
 

@@ -5,9 +5,10 @@
 // a valid COG.
 import { GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import type { Bbox2D } from '@meridian/core/geo/bbox';
+import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
 import { blockCached, checkedRange, DEFAULT_READ_CAP, type ByteSource } from './byte-source.ts';
 import { checkCog, type CogLayout } from './cog-check.ts';
-import { EXTENSIONS, fileItem, MEDIA_TYPES, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { EXTENSIONS, fileItem, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
 import { wgs84Footprint } from './footprint.ts';
 import { itemIdForKey } from './item-id.ts';
 

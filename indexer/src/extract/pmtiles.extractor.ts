@@ -2,7 +2,8 @@
 // pmtiles package: bounds (always WGS84), zoom levels, tile type.
 import { bytesToHeader, TileType } from 'pmtiles';
 import { bboxToPolygon, type Bbox2D } from '@meridian/core/geo/bbox';
-import { fileItem, MEDIA_TYPES, problemText, type ExtractInput, type ExtractResult } from './extraction.ts';
+import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
+import { fileItem, problemText, type ExtractInput, type ExtractResult } from './extraction.ts';
 import { itemIdForKey } from './item-id.ts';
 
 const HEADER_LENGTH = 127;
