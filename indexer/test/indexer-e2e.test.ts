@@ -112,6 +112,13 @@ gpd.GeoDataFrame({'name': ['a', 'b', 'c']}, geometry=[Point(10, 50), Point(12, 5
     assert.deepEqual(await pystacSearch(stack.url, { bbox: [14.9, 47.7, 15.2, 47.9], collections: ['olive.coast'] }), ['rasters~scene.tif']);
     const scene = await (await fetch(`${stack.url}/stac/collections/olive.coast/items/rasters~scene.tif`)).json() as { properties: Record<string, unknown>; assets: { data: { href: string } } };
     assert.equal(scene.properties['proj:epsg'], 32633);
+    // Every indexed item names its data's media type, so searches count and filter by file type.
+    assert.equal(scene.properties['meridian:media_type'], 'image/tiff; application=geotiff; profile=cloud-optimized');
+    const byType = await (await fetch(`${stack.url}/stac/aggregate?collections=olive.coast&aggregations=meridian:media_type_frequency`)).json() as
+      { aggregations: { name: string; buckets: { key: string; frequency: number }[] }[] };
+    assert.deepEqual(Object.fromEntries(byType.aggregations[0].buckets.map((b) => [b.key, b.frequency])), {
+      'image/tiff; application=geotiff; profile=cloud-optimized': 1, 'application/vnd.apache.parquet': 1,
+    }, 'the catalog\'s scene has a thumbnail and metadata typed, not its data: no file type');
     assert.equal(scene.assets.data.href, `${stack.url}/data/olive/coast/rasters/scene.tif`);
     // Its asset downloads through the data proxy.
     assert.equal((await fetch(scene.assets.data.href, { headers: { range: 'bytes=0-3' } })).status, 206);

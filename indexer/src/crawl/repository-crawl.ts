@@ -43,6 +43,7 @@ import type { StacValidator } from '../validate/stac-validator.ts';
 import type { DataProxyClient } from './data-proxy-client.ts';
 import type { DocumentCache } from './document-cache.ts';
 import { ProgressWriter } from './progress-writer.ts';
+import { withMediaType } from './media-type-property.ts';
 
 export interface CrawlDeps {
   metadata: Pick<MetadataStore, 'getRepository'>;
@@ -397,7 +398,8 @@ export class RepositoryCrawl {
   async #upsertChanged(batch: { key: string; item: StacItem }[]): Promise<Refusal[]> {
     const changed = batch.filter(({ key, item }) => this.#force || hashesOf(this.#previous.get(key)).get(refOf({ kind: 'item', id: item.id, collection: item.collection })) !== hashOf(item));
     if (changed.length === 0) return [];
-    const result = await this.#deps.catalog.upsertItems(changed.map((c) => c.item));
+    // The media type is added on the way in, not to the hashed item, so adding it changes no hash.
+    const result = await this.#deps.catalog.upsertItems(changed.map((c) => withMediaType(c.item)));
     return result.errors.map((e) => {
       const { key, item } = changed[e.index];
       return { key, ref: refOf({ kind: 'item', id: item.id, collection: item.collection }), problem: { path: key, message: `the catalog refused item ${item.id}: ${e.message}`, kind: 'invalid' } };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketKeys, bucketLabel, bucketRange, intervalFor } from './facets.ts';
+import { bucketKeys, bucketLabel, bucketRange, formatName, intervalFor } from './facets.ts';
 
 test('histogram buckets are whole years, months or days, gaps included', () => {
   assert.deepEqual(bucketRange('2024'), { from: '2024-01-01', to: '2024-12-31' });
@@ -18,4 +18,10 @@ test('the interval keeps the bars countable', () => {
   assert.equal(intervalFor('2024-04-01T00:00:00Z', '2024-04-30T00:00:00Z'), 'day');
   assert.equal(intervalFor('2022-01-01T00:00:00Z', '2024-12-31T00:00:00Z'), 'month');
   assert.equal(intervalFor('2000-01-01T00:00:00Z', '2024-12-31T00:00:00Z'), 'year');
+});
+
+test('file types show by the names people know, whatever the spacing and case of the media type; others as they are', () => {
+  assert.equal(formatName('image/tiff; application=geotiff; profile=cloud-optimized'), 'Cloud-optimised GeoTIFF');
+  assert.equal(formatName('image/tiff;application=GeoTIFF'), 'GeoTIFF');
+  assert.equal(formatName('application/x-custom'), 'application/x-custom');
 });

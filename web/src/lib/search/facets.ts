@@ -5,7 +5,28 @@
 export interface ItemFacet {
   property: string;
   label: string;
+  /** How a value is shown, when the raw value is not for people. */
+  valueLabel?: (value: string) => string;
 }
+
+/** Names people know file formats by; other media types are shown as they are. */
+const FORMAT_NAMES: Record<string, string> = {
+  'image/tiff; application=geotiff; profile=cloud-optimized': 'Cloud-optimised GeoTIFF',
+  'image/tiff; application=geotiff': 'GeoTIFF',
+  'image/tiff': 'TIFF',
+  'application/vnd.apache.parquet': 'GeoParquet / Parquet',
+  'application/vnd.flatgeobuf': 'FlatGeobuf',
+  'application/vnd.pmtiles': 'PMTiles',
+  'application/geo+json': 'GeoJSON',
+  'application/netcdf': 'NetCDF',
+  'application/x-netcdf': 'NetCDF',
+  'application/vnd+zarr': 'Zarr',
+  'image/jp2': 'JPEG 2000',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+};
+
+export const formatName = (mediaType: string): string => FORMAT_NAMES[mediaType.replace(/\s*;\s*/g, '; ').toLowerCase()] ?? mediaType;
 
 /** Properties people narrow imagery and datasets by, in the order shown. */
 export const ITEM_FACETS: ItemFacet[] = [
@@ -15,6 +36,8 @@ export const ITEM_FACETS: ItemFacet[] = [
   { property: 'mission', label: 'Mission' },
   { property: 'processing:level', label: 'Processing level' },
   { property: 'keywords', label: 'Keyword' },
+  // Set by the indexer on every item it indexes, from the item's data asset.
+  { property: 'meridian:media_type', label: 'File type', valueLabel: formatName },
 ];
 
 export interface FacetValue {

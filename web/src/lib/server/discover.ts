@@ -148,7 +148,7 @@ export async function discover(api: ApiClient, state: SearchState): Promise<Disc
     { name: 'license', label: 'License', values: sortedValues(licenses, state.licenses, (l) => l) },
     ...itemFacets.map((f) => {
       const counts = new Map((aggregation(byProperty, `${f.property}_frequency`)?.buckets ?? []).map((b) => [b.key, b.frequency] as const));
-      return { name: `f.${f.property}`, label: f.label, values: sortedValues(counts, state.properties[f.property] ?? [], (v) => v) };
+      return { name: `f.${f.property}`, label: f.label, values: sortedValues(counts, state.properties[f.property] ?? [], f.valueLabel ?? ((v) => v)) };
     }),
   ].filter((f) => f.values.length > 0);
 
