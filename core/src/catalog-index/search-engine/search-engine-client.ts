@@ -6,8 +6,11 @@
 
 export type Json = Record<string, unknown>;
 
-/** `wait_for`: the write returns once a periodic refresh made it searchable; `true`: refresh now. */
-export type RefreshPolicy = 'wait_for' | true;
+/**
+ * `wait_for`: the write returns once a periodic refresh made it searchable; `true`: refresh now;
+ * `false`: a bulk load's, which refreshes once at its end (the benchmark's, with refresh_interval -1).
+ */
+export type RefreshPolicy = 'wait_for' | true | false;
 
 /** The outcome of one bulk operation, in the order they were sent. */
 export interface BulkItemResult {
@@ -23,6 +26,8 @@ export interface StoredDocument {
 }
 
 export interface SearchResponse {
+  /** Milliseconds the engine spent on the search (the benchmark subtracts it from the API's latency). */
+  took?: number;
   hits: {
     total: { value: number; relation: 'eq' | 'gte' };
     hits: (StoredDocument & { sort?: (string | number | null)[] })[];
