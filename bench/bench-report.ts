@@ -15,7 +15,15 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
 }
 
+/** The lower median: the nearest-rank 50th percentile. */
+export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
 export const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export const mib = (bytes: number) => bytes / 2 ** 20;
+
+/** Progress goes to stderr; stdout carries only the report. */
+export const log = (message: string) => process.stderr.write(`${message}\n`);
 
 /** CPU, cores, RAM and Node; `more` adds versions of what the benchmark exercises. */
 export function machine(more = ''): string {
@@ -55,4 +63,12 @@ export function writeDocsSection(title: string, section: string): void {
   }
   mkdirSync(dirname(DOCS), { recursive: true });
   writeFileSync(DOCS, `${text.trimEnd()}\n`);
+}
+
+/** The report to stdout, and into its section of docs/benchmarks.md unless the run said `--no-docs`. */
+export function publishReport(title: string, section: string, toDocs: boolean): void {
+  process.stdout.write(`${section.trimEnd()}\n`);
+  if (!toDocs) return;
+  writeDocsSection(title, section);
+  log('wrote docs/benchmarks.md');
 }

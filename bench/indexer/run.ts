@@ -15,11 +15,10 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, startProcess, type LoopbackProcess } from '../../core/src/testing/loopback-server.ts';
-import { fmt, machine, REPO, writeDocsSection } from '../bench-report.ts';
+import { fmt, log, machine, publishReport, REPO } from '../bench-report.ts';
+import { adminSession, startMeridian, withServer, type AdminSession } from '../bench-server.ts';
 
 const SECTION = '## Indexer: crawling a repository';
-const ADMIN = { email: 'bench@example.org', password: 'a bench admin password' };
 
 const { values: args } = parseArgs({
   options: {
@@ -40,8 +39,6 @@ const PLAIN = OBJECTS - COGS - ITEMS - 2;
 const DIR = resolve(args.dir as string);
 const DATA = join(DIR, 'data');
 const ROOT = join(DATA, 'files', 'admin', 'bench');
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
 // ---------------------------------------------------------------------------
 // The repository's files
@@ -107,37 +104,15 @@ function changeOnePercent(): number {
 // ---------------------------------------------------------------------------
 // The server and its API
 
-interface Session { url: string; cookie: string; csrf: string }
-
-async function startServer(): Promise<{ server: LoopbackProcess; url: string }> {
-  const port = await freePort();
-  const server = await startProcess('meridian', process.execPath, ['api/src/main.ts'], {
-    cwd: REPO,
-    ready: { url: `http://127.0.0.1:${port}/stac/` },
-    env: { ...process.env, PORT: String(port), DATA_DIR: DATA, LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, INDEXER_CONCURRENCY: '1' },
-    deadlineMs: 120_000,
-  });
-  return { server, url: `http://127.0.0.1:${port}` };
-}
-
-async function signIn(url: string): Promise<Session> {
-  const response = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  if (response.status !== 201) throw new Error(`sign-in: HTTP ${response.status} ${await response.text()}`);
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('meridian_session=')) as string;
-  return { url, cookie, csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
-}
-
-async function call(s: Session, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(s.url + path, {
-    method, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-  });
+async function call(s: AdminSession, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(s.url + path, { method, headers: s.headers, body: body ? JSON.stringify(body) : undefined });
   return { status: response.status, json: (await response.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
 type Status = { state: string; counts: { seen: number; indexed: number; invalid: number; failed: number }; startedAt?: string; lastCrawledAt?: string; problemCount: number };
 
 /** Waits for a crawl that started after `since` to finish; returns its status. */
-async function crawled(s: Session, since: string): Promise<Status> {
+async function crawled(s: AdminSession, since: string): Promise<Status> {
   for (;;) {
     const { json } = await call(s, 'GET', '/api/v1/repositories/admin/bench/index');
     const status = json as unknown as Status;
@@ -150,7 +125,7 @@ async function crawled(s: Session, since: string): Promise<Status> {
 /** `changed`: objects changed since the last crawl; `written`: catalog documents that had to be written. */
 interface Run { what: string; ms: number; status: Status; changed: number; written: number }
 
-async function measure(s: Session, what: string, changed: number, written: number | undefined, trigger: () => Promise<void>): Promise<Run> {
+async function measure(s: AdminSession, what: string, changed: number, written: number | undefined, trigger: () => Promise<void>): Promise<Run> {
   const since = new Date().toISOString();
   const started = performance.now();
   await trigger();
@@ -191,9 +166,9 @@ async function main(): Promise<void> {
   const setupStarted = performance.now();
   writeRepository();
   const setupMs = performance.now() - setupStarted;
-  const { server, url } = await startServer();
-  try {
-    const s = await signIn(url);
+  const server = await startMeridian(DATA, { env: { INDEXER_CONCURRENCY: '1' }, deadlineMs: 120_000 });
+  const text = await withServer(server, async () => {
+    const s = await adminSession(server.url);
     const runs: Run[] = [];
     runs.push(await measure(s, 'first crawl', OBJECTS, undefined, async () => {
       const r = await call(s, 'POST', '/api/v1/accounts/admin/repositories', { id: 'bench', title: 'Bench', dataConnectionId: 'local', visibility: 'public', state: 'published' });
@@ -208,12 +183,9 @@ async function main(): Promise<void> {
       const r = await call(s, 'PATCH', '/api/v1/repositories/admin/bench', { description: 'touched again' });
       if (r.status !== 200) throw new Error(`update: HTTP ${r.status}`);
     }));
-    const text = report(runs, setupMs);
-    process.stdout.write(text);
-    if (!args['no-docs']) writeDocsSection(SECTION, text);
-  } finally {
-    await server.stop();
-  }
+    return report(runs, setupMs);
+  });
+  publishReport(SECTION, text, !args['no-docs']);
 }
 
 await main();

@@ -8,20 +8,19 @@
 //   node bench/proxy/run.ts [--size BYTES] [--rounds R] [--ranges N] [--dir PATH] [--reuse] [--no-docs]
 //
 // Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Agent, get, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, startProcess, type LoopbackProcess } from '../../core/src/testing/loopback-server.ts';
 import { seededRandom } from '../../core/src/testing/seeded-random.ts';
-import { fmt, machine, percentile, REPO, writeDocsSection } from '../bench-report.ts';
+import { fmt, log, machine, median, mib, percentile, publishReport, REPO } from '../bench-report.ts';
+import { adminSession, cpuSeconds, peakRss, resetPeakRss, rss, startMeridian, withServer, type BenchServer } from '../bench-server.ts';
 
 const SECTION = '## Data proxy: streaming downloads';
 const ACCOUNT = 'admin';
 const REPOSITORY = 'bench';
-const ADMIN = { email: 'bench@example.org', password: 'a bench admin password' };
 const SEED = 20_261_122;
 const MIN_RANGE = 16 * 1024;
 const MAX_RANGE = 1024 * 1024;
@@ -49,39 +48,23 @@ const DATA = join(DIR, 'data');
 const FILE = join(DATA, 'files', ACCOUNT, REPOSITORY, `random-${SIZE}.bin`);
 const KEY = `random-${SIZE}.bin`;
 
-const log = (message: string) => process.stderr.write(`${message}\n`);
-const mib = (bytes: number) => bytes / 2 ** 20;
 const gibPerSecond = (bytes: number, ms: number) => bytes / 2 ** 30 / (ms / 1000);
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 // ---------------------------------------------------------------------------
 // The server, in a child process
 
-interface Server { process: LoopbackProcess; url: string; pid: number }
-
-async function startServer(): Promise<Server> {
+async function startServer(): Promise<BenchServer> {
   if (!args.reuse) rmSync(DATA, { recursive: true, force: true });
   mkdirSync(DATA, { recursive: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = await startProcess('meridian', process.execPath, [join(REPO, 'api/src/main.ts')], {
-    cwd: REPO,
-    env: { ...process.env, DATA_DIR: DATA, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
-    ready: { url: `${url}/stac/` },
-    stdin: 'pipe',
-  });
-  return { process: child, url, pid: child.child.pid as number };
+  return startMeridian(DATA);
 }
 
 /** The public repository the file lives in, created through the management API as the admin. */
 async function ensureRepository(url: string): Promise<void> {
-  const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  if (signIn.status !== 201) throw new Error(`signing in as the bench admin: ${signIn.status} ${await signIn.text()}`);
-  const { csrfToken } = await signIn.json() as { csrfToken: string };
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { headers } = await adminSession(url);
   const created = await fetch(`${url}/api/v1/accounts/${ACCOUNT}/repositories`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    headers,
     body: JSON.stringify({ id: REPOSITORY, title: 'Proxy benchmark', dataConnectionId: 'local', visibility: 'public', state: 'published' }),
   });
   if (created.status !== 201 && created.status !== 409) throw new Error(`creating the repository: ${created.status} ${await created.text()}`);
@@ -112,15 +95,6 @@ function ensureFile(): void {
 // ---------------------------------------------------------------------------
 // Memory of the server process
 
-const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
-const kib = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
-const rss = (pid: number) => kib(status(pid), 'VmRSS');
-/** CPU seconds (user + system) the process has used: fields 14 and 15 of /proc/pid/stat, in clock ticks of 1/100 s. */
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
 interface Memory {
   before: number;
   peak: number;
@@ -132,13 +106,7 @@ interface Memory {
 /** Samples the server's RSS every 10 ms while `work` runs; the kernel's high-water mark is reset first, and read after. */
 async function withMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T } & Memory> {
   const before = rss(pid);
-  // Writing 5 to clear_refs resets VmHWM, the process's peak RSS (Linux ≥ 4.0).
-  let hwm = true;
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    hwm = false;
-  }
+  const hwm = resetPeakRss(pid);
   const samples: { at: number; rss: number }[] = [];
   const timer = setInterval(() => samples.push({ at: performance.now(), rss: rss(pid) }), 10);
   const started = performance.now();
@@ -148,7 +116,7 @@ async function withMemory<T>(pid: number, work: () => Promise<T>): Promise<{ res
     const highest = (list: { rss: number }[]) => Math.max(before, ...list.map((s) => s.rss));
     const firstHalf = highest(samples.filter((s) => s.at < middle));
     const secondHalf = highest(samples.filter((s) => s.at >= middle));
-    const peak = Math.max(firstHalf, secondHalf, rss(pid), hwm ? kib(status(pid), 'VmHWM') : 0);
+    const peak = Math.max(firstHalf, secondHalf, rss(pid), hwm ? peakRss(pid) : 0);
     return { result, before, peak, firstHalf, secondHalf };
   } finally {
     clearInterval(timer);
@@ -243,7 +211,7 @@ interface Figures {
   load: [number, number];
 }
 
-async function measure(server: Server): Promise<Figures> {
+async function measure(server: BenchServer): Promise<Figures> {
   const loadBefore = loadavg()[0];
   log('reading the file once to bring it into the page cache');
   await readFromDisk();
@@ -319,21 +287,13 @@ function report(f: Figures): string {
 }
 
 const server = await startServer();
-let figures: Figures;
-try {
-  await ensureRepository(server.url);
-  ensureFile();
-  figures = await measure(server);
-} catch (error) {
-  log(server.process.output());
-  throw error;
-} finally {
-  agent.destroy();
-  await server.process.stop();
-}
-const section = report(figures);
-process.stdout.write(`${section}\n`);
-if (!args['no-docs']) {
-  writeDocsSection(SECTION, section);
-  log('wrote docs/benchmarks.md');
-}
+const figures = await withServer(server, async () => {
+  try {
+    await ensureRepository(server.url);
+    ensureFile();
+    return await measure(server);
+  } finally {
+    agent.destroy();
+  }
+});
+publishReport(SECTION, report(figures), !args['no-docs']);

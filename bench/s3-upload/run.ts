@@ -9,21 +9,20 @@
 //   node bench/s3-upload/run.ts [--size BYTES] [--rounds R] [--dir PATH] [--no-docs]
 //
 // Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { freePort, startProcess, type LoopbackProcess } from '../../core/src/testing/loopback-server.ts';
 import { seededRandom } from '../../core/src/testing/seeded-random.ts';
-import { fmt, machine, REPO, writeDocsSection } from '../bench-report.ts';
+import { fmt, log, machine, median, mib, publishReport, REPO } from '../bench-report.ts';
+import { adminSession, cpuSeconds, peakRss, resetPeakRss, rss, startMeridian, withServer, type BenchServer } from '../bench-server.ts';
 
 const SECTION = '## S3 endpoint: streaming uploads';
 const ACCOUNT = 'admin';
 const REPOSITORY = 'upload-bench';
-const ADMIN = { email: 'bench@example.org', password: 'a bench admin password' };
 const SEED = 20_261_122;
 const PART = 16 * 2 ** 20;
 const FLAT_GROWTH = 64 * 2 ** 20;
@@ -43,10 +42,7 @@ if (!Number.isSafeInteger(SIZE) || SIZE < PART || !Number.isInteger(ROUNDS) || R
 }
 const DIR = resolve(args.dir as string);
 const DATA = join(DIR, 'data');
-const log = (message: string) => process.stderr.write(`${message}\n`);
-const mib = (bytes: number) => bytes / 2 ** 20;
 const gibPerSecond = (ms: number) => SIZE / 2 ** 30 / (ms / 1000);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 /** SIZE bytes from 16 MiB of seeded random bytes repeated: nothing on the way can compress them, and none is held whole. */
 function body(): Readable {
@@ -68,28 +64,15 @@ function body(): Readable {
 // ---------------------------------------------------------------------------
 // The server and its memory
 
-interface Server { process: LoopbackProcess; url: string; pid: number }
-
-async function startServer(): Promise<Server> {
+async function startServer(): Promise<BenchServer> {
   rmSync(DATA, { recursive: true, force: true });
   mkdirSync(DATA, { recursive: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = await startProcess('meridian', process.execPath, [join(REPO, 'api/src/main.ts')], {
-    cwd: REPO,
-    env: { ...process.env, DATA_DIR: DATA, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
-    ready: { url: `${url}/stac/` },
-    stdin: 'pipe',
-  });
-  return { process: child, url, pid: child.child.pid as number };
+  return startMeridian(DATA);
 }
 
 /** The repository, and an API key of the admin, created through the management API. */
 async function prepare(url: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-  const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  if (signIn.status !== 201) throw new Error(`signing in: ${signIn.status} ${await signIn.text()}`);
-  const { csrfToken } = await signIn.json() as { csrfToken: string };
-  const headers = { 'content-type': 'application/json', cookie: signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': csrfToken };
+  const { headers } = await adminSession(url);
   const created = await fetch(`${url}/api/v1/accounts/${ACCOUNT}/repositories`, {
     method: 'POST', headers, body: JSON.stringify({ id: REPOSITORY, title: 'Upload benchmark', dataConnectionId: 'local', visibility: 'public', state: 'published' }),
   });
@@ -99,20 +82,12 @@ async function prepare(url: string): Promise<{ accessKeyId: string; secretAccess
   return await key.json() as { accessKeyId: string; secretAccessKey: string };
 }
 
-const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
-const kib = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
-const rss = (pid: number) => kib(status(pid), 'VmRSS');
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
 interface Measured { ms: number; before: number; peak: number; cpuPerGiB: number }
 
 /** Times `work`, with the server's RSS (sampled, and the kernel's VmHWM reset first) and CPU. */
 async function measured(pid: number, work: () => Promise<void>): Promise<Measured> {
   const before = rss(pid);
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  if (!resetPeakRss(pid)) throw new Error('cannot reset the server\'s peak RSS (VmHWM) through /proc/pid/clear_refs');
   let sampled = before;
   const timer = setInterval(() => (sampled = Math.max(sampled, rss(pid))), 10);
   const cpu = cpuSeconds(pid);
@@ -120,7 +95,7 @@ async function measured(pid: number, work: () => Promise<void>): Promise<Measure
   try {
     await work();
     const ms = performance.now() - started;
-    return { ms, before, peak: Math.max(sampled, kib(status(pid), 'VmHWM')), cpuPerGiB: (cpuSeconds(pid) - cpu) / (SIZE / 2 ** 30) };
+    return { ms, before, peak: Math.max(sampled, peakRss(pid)), cpuPerGiB: (cpuSeconds(pid) - cpu) / (SIZE / 2 ** 30) };
   } finally {
     clearInterval(timer);
   }
@@ -131,7 +106,7 @@ async function measured(pid: number, work: () => Promise<void>): Promise<Measure
 
 interface Figures { disk: number[]; put: Measured[]; multipart: Measured[]; date: string }
 
-async function measure(server: Server, key: { accessKeyId: string; secretAccessKey: string }): Promise<Figures> {
+async function measure(server: BenchServer, key: { accessKeyId: string; secretAccessKey: string }): Promise<Figures> {
   const s3 = new S3Client({ endpoint: `${server.url}/data`, forcePathStyle: true, region: 'us-east-1', credentials: key });
   const target = join(DIR, 'baseline.bin');
   const figures: Figures = { disk: [], put: [], multipart: [], date: new Date().toISOString() };
@@ -190,18 +165,5 @@ function report(f: Figures): string {
 }
 
 const server = await startServer();
-let figures: Figures;
-try {
-  figures = await measure(server, await prepare(server.url));
-} catch (error) {
-  log(server.process.output());
-  throw error;
-} finally {
-  await server.process.stop();
-}
-const section = report(figures);
-process.stdout.write(`${section}\n`);
-if (!args['no-docs']) {
-  writeDocsSection(SECTION, section);
-  log('wrote docs/benchmarks.md');
-}
+const figures = await withServer(server, async () => measure(server, await prepare(server.url)));
+publishReport(SECTION, report(figures), !args['no-docs']);
