@@ -26,6 +26,8 @@
 #     LoopbackServerRunner -inMemory -disableTelemetry -port N
 # Needs a Java 17+ JDK (javac builds the launcher) and Maven 3.
 set -euo pipefail
+# shellcheck source=lib/maven-fetch.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/maven-fetch.sh"
 
 version=2.6.1
 sqlite4java=1.0.392
@@ -45,44 +47,14 @@ for tool in java javac mvn; do
   fi
 done
 
-mkdir -p "$(dirname "$dir")"
-work="$(mktemp -d "$(dirname "$dir")/.dynamodb-local.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-
-cat >"$work/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>org.meridian.tools</groupId>
-  <artifactId>dynamodb-local-fetch</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>com.amazonaws</groupId>
-      <artifactId>DynamoDBLocal</artifactId>
-      <version>$version</version>
-    </dependency>
-    <dependency>
-      <groupId>com.almworks.sqlite4java</groupId>
-      <artifactId>libsqlite4java-linux-amd64</artifactId>
-      <version>$sqlite4java</version>
-      <type>so</type>
-    </dependency>
-  </dependencies>
-</project>
-POM
-
+maven_workdir "$dir"
+work="$maven_work"
 # Versions stripped from the file names, so the native library is
 # libsqlite4java-linux-amd64.so as sqlite4java expects; other platforms' left out.
-# Maven's output is shown only when it fails.
-if ! mvn -q -B --no-transfer-progress -Dstyle.color=never -f "$work/pom.xml" dependency:copy-dependencies \
-  -DoutputDirectory="$work/out/DynamoDBLocal_lib" -DincludeScope=runtime -Dmdep.stripVersion=true \
-  -DexcludeArtifactIds=libsqlite4java-linux-i386,sqlite4java-win32-x64,sqlite4java-win32-x86,libsqlite4java-osx \
-  >"$work/mvn.log" 2>&1; then
-  cat "$work/mvn.log" >&2
-  echo "dynamodb-local: fetching com.amazonaws:DynamoDBLocal:$version from Maven Central failed" >&2
-  exit 1
-fi
+maven_copy_dependencies dynamodb-local "$work" "$work/out/DynamoDBLocal_lib" \
+  "com.amazonaws:DynamoDBLocal:$version com.almworks.sqlite4java:libsqlite4java-linux-amd64:$sqlite4java:so" \
+  -Dmdep.stripVersion=true \
+  -DexcludeArtifactIds=libsqlite4java-linux-i386,sqlite4java-win32-x64,sqlite4java-win32-x86,libsqlite4java-osx
 
 mv "$work/out/DynamoDBLocal_lib/DynamoDBLocal.jar" "$work/out/DynamoDBLocal.jar"
 if [ ! -f "$work/out/DynamoDBLocal_lib/libsqlite4java-linux-amd64.so" ]; then
@@ -130,6 +102,4 @@ JAVA
 mkdir -p "$work/out/launcher"
 javac -nowarn -d "$work/out/launcher" -cp "$work/out/DynamoDBLocal.jar:$work/out/DynamoDBLocal_lib/*" "$work/LoopbackServerRunner.java"
 
-echo "$stamp" >"$work/out/VERSION"
-rm -rf "$dir"
-mv "$work/out" "$dir"
+maven_install_build "$work/out" "$dir" "$stamp"

