@@ -6,9 +6,8 @@ import { ByteBuffer } from 'flatbuffers';
 import { fromByteBuffer } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
 import { checkedRange, DEFAULT_READ_CAP } from './byte-source.ts';
-import { EXTENSIONS, fileItem, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
-import { itemIdForKey } from './item-id.ts';
-import { vectorFootprint } from './vector-footprint.ts';
+import { problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { projectionFields, vectorItem } from './vector-item.ts';
 
 // "fgb", major version 3, "fgb", any patch version.
 const MAGIC = [0x66, 0x67, 0x62, 0x03, 0x66, 0x67, 0x62];
@@ -26,25 +25,19 @@ export async function extractFlatgeobuf(input: ExtractInput, options: ExtractOpt
     const [from, to] = checkedRange(input.source, 8, 12 + headerLength, cap);
     const header = fromByteBuffer(new ByteBuffer(await input.source.read(from, to)));
     const epsg = header.crs && (header.crs.org ?? 'EPSG').toUpperCase() === 'EPSG' && header.crs.code > 0 ? header.crs.code : header.crs ? undefined : 4326;
-    const footprint = await vectorFootprint(header.envelope, epsg);
-    const problems = typeof footprint === 'string' ? [{ path: input.key, message: `no footprint: ${footprint}` }] : [];
-    const item = fileItem(input, {
-      id: itemIdForKey(input.key),
-      bbox: typeof footprint === 'string' ? undefined : footprint.bbox,
-      geometry: typeof footprint === 'string' ? null : footprint.geometry,
-      datetime: input.lastModified,
+    return await vectorItem(input, {
+      box: header.envelope,
+      epsg,
       properties: {
         ...(header.title ? { title: header.title } : {}),
         ...(header.description ? { description: header.description } : {}),
         'table:row_count': header.featuresCount,
-        ...(epsg !== undefined ? { 'proj:epsg': epsg, 'proj:code': `EPSG:${epsg}` } : {}),
+        ...projectionFields(epsg),
         'flatgeobuf:geometry_type': GEOMETRY_TYPES[header.geometryType] ?? 'Unknown',
         'flatgeobuf:spatial_index': header.indexNodeSize > 0,
       },
-      extensions: [EXTENSIONS.table, ...(epsg !== undefined ? [EXTENSIONS.projection] : [])],
-      asset: { type: MEDIA_TYPES.flatgeobuf },
+      mediaType: MEDIA_TYPES.flatgeobuf,
     });
-    return { item, problems };
   } catch (error) {
     return problem(`FlatGeobuf header cannot be read: ${problemText(error)}`);
   }

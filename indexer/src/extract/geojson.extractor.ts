@@ -8,9 +8,8 @@ import type { Geometry } from 'geojson';
 import { geometryBbox, type Bbox2D } from '@meridian/core/geo/bbox';
 import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
 import { DEFAULT_READ_CAP, TooLargeError } from './byte-source.ts';
-import { EXTENSIONS, fileItem, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
-import { itemIdForKey } from './item-id.ts';
-import { vectorFootprint } from './vector-footprint.ts';
+import { problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { projectionFields, vectorItem } from './vector-item.ts';
 
 const CHUNK = 1024 * 1024;
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
@@ -75,20 +74,15 @@ export async function extractGeojson(input: ExtractInput, options: ExtractOption
   } else if (type !== 'FeatureCollection') return problem(`not GeoJSON: "type" is ${JSON.stringify(type)}`);
 
   const epsg = crs === undefined ? 4326 : epsgOfLegacyCrs(crs);
-  const footprint = await vectorFootprint((Array.isArray(declaredBbox) ? declaredBbox : box) as number[] | undefined, epsg);
-  const problems = typeof footprint === 'string' ? [{ path: input.key, message: `no footprint: ${footprint}` }] : [];
-  const item = fileItem(input, {
-    id: itemIdForKey(input.key),
-    bbox: typeof footprint === 'string' ? undefined : footprint.bbox,
-    geometry: typeof footprint === 'string' ? null : footprint.geometry,
-    datetime: input.lastModified,
+  return vectorItem(input, {
+    box: (Array.isArray(declaredBbox) ? declaredBbox : box) as number[] | undefined,
+    epsg,
     properties: {
       'table:row_count': features,
-      ...(epsg !== undefined && epsg !== 4326 ? { 'proj:epsg': epsg, 'proj:code': `EPSG:${epsg}` } : {}),
+      // WGS84 is every GeoJSON file's CRS (RFC 7946): only a legacy "crs" member that says otherwise is stated.
+      ...projectionFields(epsg === 4326 ? undefined : epsg),
       'geojson:geometry_types': [...geometryTypes].sort(),
     },
-    extensions: [EXTENSIONS.table, ...(epsg !== undefined && epsg !== 4326 ? [EXTENSIONS.projection] : [])],
-    asset: { type: MEDIA_TYPES.geojson },
+    mediaType: MEDIA_TYPES.geojson,
   });
-  return { item, problems };
 }

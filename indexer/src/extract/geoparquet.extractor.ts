@@ -5,9 +5,8 @@
 import { parquetMetadataAsync } from 'hyparquet';
 import { MEDIA_TYPES } from '@meridian/core/stac/media-types';
 import { blockCached, checkedRange, DEFAULT_READ_CAP } from './byte-source.ts';
-import { EXTENSIONS, fileItem, problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
-import { itemIdForKey } from './item-id.ts';
-import { vectorFootprint } from './vector-footprint.ts';
+import { problemText, type ExtractInput, type ExtractOptions, type ExtractResult } from './extraction.ts';
+import { projectionFields, vectorItem } from './vector-item.ts';
 
 interface GeoColumn {
   encoding?: string;
@@ -50,26 +49,20 @@ export async function extractGeoparquet(input: ExtractInput, options: ExtractOpt
     const column = primary ? geo.columns?.[primary] : undefined;
     if (!primary || !column) return problem('GeoParquet "geo" metadata names no primary geometry column');
     const epsg = epsgOfCrs(column.crs);
-    const footprint = await vectorFootprint(Array.isArray(column.bbox) ? column.bbox : undefined, epsg);
-    const problems = typeof footprint === 'string' ? [{ path: input.key, message: `no footprint: ${footprint}` }] : [];
     const geometryTypes = Array.isArray(column.geometry_types) ? column.geometry_types.filter((t) => typeof t === 'string') : [];
-    const item = fileItem(input, {
-      id: itemIdForKey(input.key),
-      bbox: typeof footprint === 'string' ? undefined : footprint.bbox,
-      geometry: typeof footprint === 'string' ? null : footprint.geometry,
-      datetime: input.lastModified,
+    return await vectorItem(input, {
+      box: Array.isArray(column.bbox) ? column.bbox : undefined,
+      epsg,
       properties: {
         'table:row_count': Number(metadata.num_rows),
         'table:primary_geometry': primary,
-        ...(epsg !== undefined ? { 'proj:epsg': epsg, 'proj:code': `EPSG:${epsg}` } : {}),
+        ...projectionFields(epsg),
         // No STAC extension names a column's geometry types; GeoParquet's own term is kept.
         'geoparquet:geometry_types': geometryTypes,
         ...(typeof geo.version === 'string' ? { 'geoparquet:version': geo.version } : {}),
       },
-      extensions: [EXTENSIONS.table, ...(epsg !== undefined ? [EXTENSIONS.projection] : [])],
-      asset: { type: MEDIA_TYPES.geoparquet },
+      mediaType: MEDIA_TYPES.geoparquet,
     });
-    return { item, problems };
   } catch (error) {
     return problem(`Parquet footer cannot be read: ${problemText(error)}`);
   }
