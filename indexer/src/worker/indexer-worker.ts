@@ -11,36 +11,20 @@
 // A crawl that throws (the data proxy or the catalog unavailable) fails its try;
 // the queue tries it again with backoff, and the crawl state makes the retry
 // converge. Problems in the data are never thrown: they are the crawl's report.
-import type { CatalogIndex } from '@meridian/core/catalog-index/catalog-index.port';
 import { CRAWL_REPOSITORY, requestCrawl, type CrawlRequest } from '@meridian/core/index-state/crawl-request';
-import type { IndexStateStore } from '@meridian/core/index-state/index-state.port';
 import { REPOSITORY_CHANGED, type RepositoryChanged } from '@meridian/core/job-queue/repository-changed.job';
 import type { JobQueue } from '@meridian/core/job-queue/job-queue.port';
-import type { Logger } from '@meridian/core/logging/logger';
 import type { MetadataStore } from '@meridian/core/metadata-store/metadata-store.port';
-import type { DataProxyClient } from '../crawl/data-proxy-client.ts';
-import type { DocumentCache } from '../crawl/document-cache.ts';
-import { RepositoryCrawl } from '../crawl/repository-crawl.ts';
-import type { StacValidator } from '../validate/stac-validator.ts';
+import { RepositoryCrawl, type CrawlDeps } from '../crawl/repository-crawl.ts';
 
 export const RECRAWL_EXTERNAL = 'recrawl-external';
 
-export interface IndexerWorkerDeps {
+/** What a crawl needs, with the queue it runs on and the whole metadata store (the periodic re-crawl lists repositories). */
+export interface IndexerWorkerDeps extends CrawlDeps {
   queue: JobQueue;
   metadata: MetadataStore;
-  catalog: CatalogIndex;
-  state: IndexStateStore;
-  proxy: DataProxyClient;
-  documents: DocumentCache;
-  validator: StacValidator;
-  logger: Logger;
-  clock?: () => number;
   /** Re-crawl repositories on S3 connections this often; 0 = never. */
   recrawlEveryMs: number;
-  /** Files one crawl reads at the same time. */
-  readConcurrency?: number;
-  /** INDEXER_MAX_READ_BYTES: the largest document read whole and the largest single header read. */
-  readCap?: number;
 }
 
 export async function attachIndexer(deps: IndexerWorkerDeps): Promise<void> {
