@@ -5,6 +5,12 @@
 //   node bench/search/run.ts [--items N] [--batch B] [--dir PATH] [--reuse] [--runs R] [--no-docs]
 //
 // Prints a Markdown report to stdout and writes it into docs/benchmarks.md.
+//
+//   node bench/search/run.ts --compare [--items N] [--rounds R]
+//
+// Loads the same N items into fresh files R times each on the calling thread and
+// through the write worker, alternated, so that both see the same load from other
+// processes; prints a Markdown table and runs no queries.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -36,6 +42,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '20' },
     depth: { type: 'string', default: '50' },
     'no-docs': { type: 'boolean', default: false },
+    compare: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '2' },
   },
 });
 const ITEMS = Number(args.items?.replace(/_/g, ''));
@@ -67,6 +75,8 @@ interface LoadStats {
    * unlike the wall clock, not stretched by other processes holding the CPU.
    */
   cpuSeconds: number;
+  /** Of which the calling thread's; the rest is the write worker's (and V8's helper threads'). */
+  threadCpuSeconds?: number;
   /** The lowest and highest 1-minute load average seen during the load: other processes slow it down. */
   loadAverage: [number, number];
   date: string;
@@ -82,7 +92,7 @@ function itemCount(path: string): number {
 }
 
 async function load(): Promise<LoadStats> {
-  if (args.reuse && existsSync(DB) && existsSync(LOAD_STATS)) {
+  if (!args.compare && args.reuse && existsSync(DB) && existsSync(LOAD_STATS)) {
     const count = itemCount(DB);
     if (count === ITEMS) {
       log(`reusing ${relative(REPO, DB)} (${count} items)`);
@@ -90,14 +100,22 @@ async function load(): Promise<LoadStats> {
     }
     log(`${relative(REPO, DB)} holds ${count} items, not ${ITEMS}: loading again`);
   }
+  const stats = await loadInto(DB, true);
+  writeFileSync(LOAD_STATS, JSON.stringify(stats, null, 2));
+  return stats;
+}
+
+/** Loads ITEMS items into a new file at `path`, writing large batches through the write worker or not. */
+async function loadInto(path: string, writeWorker: boolean): Promise<LoadStats> {
   mkdirSync(DIR, { recursive: true });
-  for (const suffix of ['', '-wal', '-shm', '.load.json']) rmSync(DB + suffix, { force: true });
-  const index = new SqliteCatalogIndex(DB);
+  for (const suffix of ['', '-wal', '-shm', '.load.json']) rmSync(path + suffix, { force: true });
+  const index = new SqliteCatalogIndex(path, { writeWorker });
   const collections = await index.upsertCollections(collectionDocuments());
   if (collections.errors.length > 0) throw new Error(`collections: ${JSON.stringify(collections.errors)}`);
   let loaded = 0;
   let upsertMs = 0;
   let cpuMicros = 0;
+  let threadCpuMicros = 0;
   const cpuOf = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
   const started = performance.now();
   let lastReport = started;
@@ -105,8 +123,10 @@ async function load(): Promise<LoadStats> {
   for (const batch of syntheticBatches(ITEMS, BATCH, SEED)) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const threadCpu0 = process.threadCpuUsage();
     const result = await index.upsertItems(batch);
     cpuMicros += cpuOf(process.cpuUsage(cpu0));
+    threadCpuMicros += cpuOf(process.threadCpuUsage(threadCpu0));
     upsertMs += performance.now() - t0;
     if (result.errors.length > 0) throw new Error(`items: ${result.errors.length} errors, first: ${JSON.stringify(result.errors[0])}`);
     loaded += result.written;
@@ -120,14 +140,42 @@ async function load(): Promise<LoadStats> {
   // A bulk load leaves its indexes to the next read or to close: part of the load.
   const closing = performance.now();
   const cpu0 = process.cpuUsage();
+  const threadCpu0 = process.threadCpuUsage();
   await index.close();
   cpuMicros += cpuOf(process.cpuUsage(cpu0));
+  threadCpuMicros += cpuOf(process.threadCpuUsage(threadCpu0));
   const indexMs = performance.now() - closing;
   const seconds = (performance.now() - started) / 1000;
   log(`built the deferred indexes in ${fmt(indexMs / 1000)} s`);
-  const stats: LoadStats = { items: loaded, seconds, upsertSeconds: (upsertMs + indexMs) / 1000, indexSeconds: indexMs / 1000, cpuSeconds: cpuMicros / 1e6, batch: BATCH, loadAverage: loadRange(loadSamples), date: new Date().toISOString() };
-  writeFileSync(LOAD_STATS, JSON.stringify(stats, null, 2));
-  return stats;
+  return { items: loaded, seconds, upsertSeconds: (upsertMs + indexMs) / 1000, indexSeconds: indexMs / 1000, cpuSeconds: cpuMicros / 1e6, threadCpuSeconds: threadCpuMicros / 1e6, batch: BATCH, loadAverage: loadRange(loadSamples), date: new Date().toISOString() };
+}
+
+/** The --compare run: both write paths on the same items, alternated, in fresh files. */
+async function compare(): Promise<void> {
+  const rounds = Number(args.rounds);
+  const lines = [
+    `Load of ${ITEMS.toLocaleString('en-US')} items in batches of ${BATCH.toLocaleString('en-US')}, each path ${rounds} times, alternated (\`npm run bench:search -- --compare --items ${ITEMS} --batch ${BATCH} --rounds ${rounds}\`), on: ${machine()}.`,
+    '',
+    '| round | path | items/s (upsertItems + index build) | s | CPU s: calling thread + others | index build s | 1-min load avg. |',
+    '|---:|---|---:|---:|---:|---:|---|',
+  ];
+  const rates: Record<string, number[]> = { 'calling thread': [], 'write worker': [] };
+  for (let round = 1; round <= rounds; round++) {
+    for (const writeWorker of [false, true]) {
+      const path = join(DIR, `compare-${ITEMS}.db`);
+      const stats = await loadInto(path, writeWorker);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+      const name = writeWorker ? 'write worker' : 'calling thread';
+      const rate = stats.items / stats.upsertSeconds;
+      rates[name].push(rate);
+      lines.push(`| ${round} | ${name} | ${fmt(rate, 0)} | ${fmt(stats.upsertSeconds)} | ${fmt(stats.threadCpuSeconds ?? 0)} + ${fmt(stats.cpuSeconds - (stats.threadCpuSeconds ?? 0))} | ${fmt(stats.indexSeconds)} | ${stats.loadAverage.map((l) => fmt(l, 1)).join('–')} |`);
+      log(lines[lines.length - 1]);
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  lines.push('', `Mean: ${fmt(mean(rates['calling thread']), 0)} items/s on the calling thread, ${fmt(mean(rates['write worker']), 0)} items/s through the write worker `
+    + `(× ${fmt(mean(rates['write worker']) / mean(rates['calling thread']), 2)}).`, '');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 const QUERIES = queryMix(DEPTH);
@@ -252,7 +300,8 @@ function report(loadStats: LoadStats, rows: Row[], size: number): string {
       + `plus ${fmt(loadStats.indexSeconds ?? 0)} s building the indexes the bulk load deferred); `
       + `${fmt(loadStats.items / loadStats.seconds, 0)} items/s wall clock including generating the items `
       + `(${fmt(loadStats.seconds / 60, 1)} min)${loadStats.cpuSeconds ? `; CPU time inside \`upsertItems\` and the index build ${fmt(1e6 * loadStats.cpuSeconds / loadStats.items)} µs per item, `
-        + `${fmt(loadStats.items / loadStats.cpuSeconds, 0)} items/s of CPU time` : ''}${loadStats.loadAverage ? `; 1-minute load average ${loadStats.loadAverage.map((l) => fmt(l, 1)).join(' to ')} meanwhile` : ''}. Target > ${targetLoad.toLocaleString('en-US')} items/s: ${loadRate > targetLoad ? 'met' : 'missed'}.`,
+        + `${fmt(loadStats.items / loadStats.cpuSeconds, 0)} items/s of CPU time`
+        + `${loadStats.threadCpuSeconds !== undefined ? ` (calling thread ${fmt(1e6 * loadStats.threadCpuSeconds / loadStats.items)} µs, write worker and others ${fmt(1e6 * (loadStats.cpuSeconds - loadStats.threadCpuSeconds) / loadStats.items)} µs)` : ''}` : ''}${loadStats.loadAverage ? `; 1-minute load average ${loadStats.loadAverage.map((l) => fmt(l, 1)).join(' to ')} meanwhile` : ''}. Target > ${targetLoad.toLocaleString('en-US')} items/s: ${loadRate > targetLoad ? 'met' : 'missed'}.`,
     '',
     `**Queries**: latency of one \`CatalogIndex.searchItems\` call (including the \`numberMatched\` count), with parameters parsed by `
       + `\`parseItemSearch\` from GET-style parameters and drawn from a seeded PRNG, so every run differs. ${RUNS} timed runs per row `
@@ -287,6 +336,10 @@ function warmPageCache(): void {
   log(`read ${fmt(statSync(DB).size / 2 ** 30, 2)} GiB into the page cache in ${fmt((performance.now() - started) / 1000)} s`);
 }
 
+if (args.compare) {
+  await compare();
+  process.exit(0);
+}
 const loadStats = await load();
 warmPageCache();
 const index = new SqliteCatalogIndex(DB);

@@ -128,6 +128,12 @@ function reconcilePropertyColumns(db: DatabaseSync, properties: readonly string[
   }
 }
 
+/** The settings each connection to a catalog file needs (the index's own and its write worker's); see migrate. */
+export function configureConnection(db: DatabaseSync): void {
+  db.exec(`PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288;`
+    + ' PRAGMA foreign_keys = ON;');
+}
+
 export function migrate(db: DatabaseSync, properties: readonly string[]): void {
   // A new file gets 16 KiB pages: a document fits in one, and a load writes a quarter
   // as many pages (and WAL frames) as with the 4 KiB default; an existing file keeps its size.
@@ -135,8 +141,8 @@ export function migrate(db: DatabaseSync, properties: readonly string[]): void {
   // files. The page cache (allocated as used, up to 512 MiB) holds the index pages
   // that loads write in random order; with SQLite's 2 MiB default, a million-item
   // load slowed to half its starting rate.
-  db.exec(`PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`
-    + ' PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288;');
+  db.exec('PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;');
+  configureConnection(db);
   const row = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
     ? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
     : undefined;

@@ -281,3 +281,36 @@ test('an indexed property answers like its JSON: each literal matches values of 
     }
   }
 });
+
+test('a write that fails in the write worker is replayed entry by entry: the other entries are written, errors come in input order', async () => {
+  const file = freshFile();
+  const { collections, items } = syntheticCorpus();
+  const index = new SqliteCatalogIndex(file, { bulkLoadMinItems: 50 });
+  try {
+    await index.upsertCollections(collections);
+    // A failure no check foresees (as a full disk would be), for one item only, set up by another connection.
+    const other = new DatabaseSync(file);
+    other.exec("CREATE TRIGGER refuse BEFORE INSERT ON items WHEN NEW.id = 'syn-007' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END");
+    other.close();
+    const batch = [...items.slice(0, 100), { ...items[0], collection: 'no-such-collection' }];
+    const result = await index.upsertItems(batch);
+    const refused = items.findIndex((i) => i.id === 'syn-007');
+    assert.ok(refused >= 0 && refused < 100);
+    assert.equal(result.written, 99);
+    assert.deepEqual(result.errors.map((e) => [e.index, e.id, e.collection]), [[refused, 'syn-007', items[refused].collection], [100, items[0].id, 'no-such-collection']]);
+    assert.match(result.errors[0].message, /refused by a trigger/);
+    assert.match(result.errors[1].message, /does not exist/);
+    assert.equal(await index.getItem({ collection: items[refused].collection, id: 'syn-007' }), undefined);
+    assert.deepEqual(await index.getItem(items[1]), items[1]);
+    assert.equal((await index.searchItems(search({}))).numberMatched, 99);
+    // Replacing through the worker replaces rows, boxes, text and documents.
+    const moved = items.slice(0, 60).filter((i) => i.id !== 'syn-007').map((i) => ({ ...i, bbox: [100, -10, 101, -9], geometry: { type: 'Point' as const, coordinates: [100.5, -9.5] }, properties: { ...i.properties, title: 'relocated survey' } }));
+    assert.deepEqual(await index.upsertItems(moved), { written: moved.length, errors: [] });
+    assert.equal((await index.searchItems(search({ q: 'relocated' }))).numberMatched, moved.length);
+    assert.equal((await index.searchItems(search({ bbox: [99, -11, 102, -8] }))).numberMatched, moved.length);
+    assert.deepEqual(await index.getItem(moved[3]), moved[3]);
+    assert.equal((await index.searchItems(search({}))).numberMatched, 99);
+  } finally {
+    await index.close();
+  }
+});

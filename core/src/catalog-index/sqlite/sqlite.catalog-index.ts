@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import { repositoryKey, type CatalogVisibility, type RepositoryRef } from '../../access/access-rule.ts';
 import type { RepositoryState, Visibility } from '../../accounts/accounts.types.ts';
 import { ValidationError } from '../../errors.ts';
@@ -16,20 +17,18 @@ import type {
 } from '../catalog-index.port.ts';
 import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-record.ts';
 import { join, jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
-import { columnValue, DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem, propertyColumn } from './indexed-properties.ts';
+import { columnValue, DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem } from './indexed-properties.ts';
 import { registerFunctions } from './sqlite-functions.ts';
-import { BUSY_TIMEOUT_MS, itemIndexes, migrate, missingItemIndexes } from './sqlite-schema.ts';
+import { packItems, SqliteItemWriter, type PreparedItem, type QueryableChange } from './sqlite-item-writer.ts';
+import { BUSY_TIMEOUT_MS, migrate, missingItemIndexes } from './sqlite-schema.ts';
 import { freeTextOnlyMatch, orderByClause, pagePlan, paginate, TEXT_HITS, visibleCollections, whereClause } from './sqlite-search.ts';
 import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
+import type { WriteReply, WriteRequest, WriteWorkerData } from './sqlite-write-worker.ts';
 
 const BUCKET_LIMIT = 100;
 
 /** A document as searches and getItem return it: the stored rest with its geometry and properties set back. */
 const ITEM_JSON = "json_set(item_docs.doc, '$.geometry', json(items.geometry), '$.properties', json(items.properties))";
-
-/** The columns an item write sets, in the order of its values (then those of the indexed properties). */
-const ITEM_COLUMNS = ['collection', 'id', 'dt', 'dt_start', 'dt_end', 'geometry', 'minx', 'miny', 'maxx', 'maxy', 'properties']
-  .map((name) => ({ name, value: name === 'properties' ? 'jsonb(?)' : '?' }));
 
 export interface SqliteCatalogIndexOptions {
   /** Properties copied into indexed columns (indexed-properties.ts); default DEFAULT_INDEXED_PROPERTIES. */
@@ -40,15 +39,19 @@ export interface SqliteCatalogIndexOptions {
    * catalog starts a bulk load. Tests lower it to exercise the bulk path on small data.
    */
   bulkLoadMinItems?: number;
+  /**
+   * Whether batches of at least bulkLoadMinItems items into a file are written by a
+   * worker thread while this one prepares them (see upsertItems); default true.
+   * False writes them on the calling thread, as `npm run bench:search -- --compare` does to measure the difference.
+   */
+  writeWorker?: boolean;
 }
 
 /**
- * A batch at least this share of the items already stored is a bulk load. Measured
- * on this machine: keeping the secondary indexes up to date costs ~10 µs per item
- * and index, building one afresh ~1.5 µs per stored item, so building wins once a
- * batch is about a fifth of the table.
+ * Items a write worker gets at a time: small enough that it starts writing soon
+ * after a batch starts, large enough that messages cost little per item.
  */
-const BULK_LOAD_SHARE = 0.2;
+const WORKER_CHUNK = 1000;
 
 /** SQLite's result code for a lock held by another connection. */
 const SQLITE_BUSY = 5;
@@ -75,6 +78,9 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const describeItem = (value: unknown): Partial<BulkError> =>
+  ({ id: (value as { id?: string })?.id, collection: (value as { collection?: string })?.collection });
+
 export class SqliteCatalogIndex implements CatalogIndex {
   readonly #db: DatabaseSync;
   readonly #statements: Record<string, StatementSync>;
@@ -83,12 +89,20 @@ export class SqliteCatalogIndex implements CatalogIndex {
   readonly #indexed: readonly string[];
   readonly #itemTarget: SearchTarget;
   readonly #bulkLoadMinItems: number;
+  readonly #writeWorker: boolean;
   /**
    * The schema version (a counter SQLite bumps at every schema change, by any
    * connection) when the item indexes were last found complete: while it holds, a
    * read need not look for indexes a bulk load dropped.
    */
   #indexesCompleteAt = -1;
+  readonly #path: string;
+  readonly #writer: SqliteItemWriter;
+  /** Started by the first batch it writes (see upsertItems). */
+  #worker?: Worker;
+  #workerReply?: { resolve: (reply: WriteReply) => void; reject: (error: Error) => void };
+  /** Writes run one after another: a write must not wait, blocking, for the lock a worker's write of this index holds. */
+  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(path: string, options: SqliteCatalogIndexOptions = {}) {
     this.#indexed = options.indexedProperties ?? DEFAULT_INDEXED_PROPERTIES;
@@ -96,13 +110,15 @@ export class SqliteCatalogIndex implements CatalogIndex {
     if (problem) throw new Error(`indexed properties: ${problem}`);
     this.#itemTarget = itemTarget(new Set(this.#indexed));
     this.#bulkLoadMinItems = options.bulkLoadMinItems ?? 500;
+    this.#writeWorker = (options.writeWorker ?? true) && path !== ':memory:' && path !== '';
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#path = path;
     this.#db = new DatabaseSync(path);
     migrate(this.#db, this.#indexed);
+    this.#writer = new SqliteItemWriter(this.#db, this.#indexed);
     registerFunctions(this.#db);
     this.#db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${TEXT_HITS.replace('temp.', '')} (rid INTEGER PRIMARY KEY)`);
     const prepare = (text: string) => this.#db.prepare(text);
-    const columns = this.#indexed.map(propertyColumn);
     this.#statements = {
       savepoint: prepare('SAVEPOINT entry'),
       release: prepare('RELEASE entry'),
@@ -123,22 +139,13 @@ export class SqliteCatalogIndex implements CatalogIndex {
       collectionRepository: prepare('SELECT account, repository, visibility, state, disabled FROM collections WHERE id = ?'),
       deleteCollectionText: prepare('DELETE FROM collections_fts WHERE rowid = ?'),
       insertCollectionText: prepare('INSERT INTO collections_fts (rowid, id, title, description, keywords) VALUES (?, ?, ?, ?, ?)'),
-      insertItem: prepare(`INSERT INTO items (${ITEM_COLUMNS.map((c) => c.name).join(', ')}${columns.map((c) => `, ${c}`).join('')})
-        VALUES (${ITEM_COLUMNS.map((c) => c.value).join(', ')}${columns.map(() => ', ?').join('')}) ON CONFLICT (id, collection) DO NOTHING`),
-      updateItem: prepare(`UPDATE items SET ${[...ITEM_COLUMNS.map((c) => `${c.name} = ${c.value}`), ...columns.map((c) => `${c} = ?`)].join(', ')} WHERE rid = ?`),
-      upsertDoc: prepare('INSERT INTO item_docs (rid, doc) VALUES (?, ?) ON CONFLICT (rid) DO UPDATE SET doc = excluded.doc'),
       deleteBoxes: prepare('DELETE FROM items_rtree WHERE id IN (?, ?)'),
-      insertBox: prepare('INSERT INTO items_rtree (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)'),
       deleteItemText: prepare('DELETE FROM items_fts WHERE rowid = ?'),
-      insertItemText: prepare('INSERT INTO items_fts (rowid, id, title, description, keywords) VALUES (?, ?, ?, ?, ?)'),
       findItem: prepare('SELECT rid FROM items WHERE collection = ? AND id = ?'),
       deleteItem: prepare('DELETE FROM items WHERE rid = ?'),
       deleteDoc: prepare('DELETE FROM item_docs WHERE rid = ?'),
-      insertQueryable: prepare('INSERT OR IGNORE INTO queryables (collection, name, type, format) VALUES (?, ?, ?, ?)'),
-      widenQueryable: prepare("UPDATE queryables SET type = 'number' WHERE collection = ? AND name = ? AND type = 'integer'"),
       getItem: prepare(`SELECT ${ITEM_JSON} AS json FROM items JOIN item_docs ON item_docs.rid = items.rid WHERE items.collection = ? AND items.id = ?`),
       getCollection: prepare('SELECT doc FROM collections WHERE id = ?'),
-      maxItemRid: prepare('SELECT max(rid) AS rid FROM items'),
       schemaVersion: prepare('PRAGMA schema_version'),
       clearTextHits: prepare(`DELETE FROM ${TEXT_HITS}`),
     };
@@ -175,9 +182,10 @@ export class SqliteCatalogIndex implements CatalogIndex {
    * for a bad entry, before it writes anything), then written (`write`). Savepoints
    * would isolate a failing write, but cost a sixth of a load; as writes of checked
    * entries fail only on the unexpected (a full disk, a corrupt file), the batch runs
-   * without them and is replayed entry by entry in savepoints only if a write fails.
+   * without them and is replayed entry by entry in savepoints only if a write fails
+   * (`replay`: at once, for a batch that failed in the write worker).
    */
-  #bulk<T, C>(entries: T[], check: (entry: T) => C, write: (checked: C) => void, describe: (entry: T) => Partial<BulkError>, first?: () => void): BulkResult {
+  #bulk<T, C>(entries: T[], check: (entry: T) => C, write: (checked: C) => void, describe: (entry: T) => Partial<BulkError>, first?: () => void, replay = false): BulkResult {
     const run = (isolated: boolean): BulkResult => this.#transaction(() => {
       first?.();
       const errors: BulkError[] = [];
@@ -208,17 +216,26 @@ export class SqliteCatalogIndex implements CatalogIndex {
       });
       return { written, errors };
     });
-    try {
-      return run(false);
-    } catch {
-      // The rolled-back writes may have taught the queryables cache names it must forget.
-      this.#loadQueryables();
-      return run(true);
+    if (!replay) {
+      try {
+        return run(false);
+      } catch {
+        // The rolled-back writes may have taught the queryables cache names it must forget.
+      }
     }
+    this.#loadQueryables();
+    return run(true);
+  }
+
+  /** Runs writes one after another, in the order they were called. */
+  #serially<T>(work: () => T | Promise<T>): Promise<T> {
+    const run = this.#writes.then(work);
+    this.#writes = run.catch(() => undefined);
+    return run;
   }
 
   async upsertCollections(collections: StacCollection[], repository?: RepositoryRef): Promise<BulkResult> {
-    return this.#bulk(collections, toCollectionRecord, (record) => {
+    return this.#serially(() => this.#bulk(collections, toCollectionRecord, (record) => {
       const [minx, miny, maxx, maxy] = record.bbox ?? [null, null, null, null];
       const { rid } = this.#statements.upsertCollection.get(
         record.id, JSON.stringify(record.collection), record.geometry ? JSON.stringify(record.geometry) : null,
@@ -228,7 +245,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
       ) as { rid: number };
       this.#statements.deleteCollectionText.run(rid);
       this.#statements.insertCollectionText.run(rid, record.id, record.text.title, record.text.description, record.text.keywords);
-    }, (value) => ({ id: (value as { id?: string })?.id }));
+    }, (value) => ({ id: (value as { id?: string })?.id })));
   }
 
   /**
@@ -242,23 +259,79 @@ export class SqliteCatalogIndex implements CatalogIndex {
    * (while another connection's load holds the write lock, or after a crash, before
    * the next open builds them) is slower but never wrong; and as the drop commits
    * with the batch's rows, a failed batch leaves the indexes as they were.
+   *
+   * A batch of a file-backed index that large (at least bulkLoadMinItems) is written
+   * by a worker thread with its own connection, in one transaction as here: this
+   * thread checks and serialises the items (PreparedItem) and hands them over a
+   * thousand at a time, so that the two halves of the work run on two cores.
    */
   async upsertItems(items: StacItem[]): Promise<BulkResult> {
-    const existing = new Set<string>();
-    const dropIndexes = () => {
-      if (items.length < this.#bulkLoadMinItems) return;
-      const stored = (this.#statements.maxItemRid.get() as { rid: number | null }).rid ?? 0;
-      if (items.length < BULK_LOAD_SHARE * stored) return;
-      for (const index of itemIndexes(this.#indexed)) this.#db.exec(`DROP INDEX IF EXISTS ${index.name}`);
+    return this.#serially(async () => {
+      const inWorker = this.#writeWorker && items.length >= this.#bulkLoadMinItems;
+      const result = inWorker ? await this.#upsertInWorker(items) : undefined;
+      if (result) return result;
+      const existing = new Set<string>();
+      return this.#bulk(items, (value) => this.#checkItem(value, existing), (record) => this.#writer.write(this.#prepareItem(record)),
+        describeItem, () => this.#writer.startBatch(items.length, this.#bulkLoadMinItems), inWorker);
+    });
+  }
+
+  #checkItem(value: unknown, existing: Set<string>): ItemRecord {
+    const record = toItemRecord(value);
+    if (!existing.has(record.collection)) {
+      if (!this.#statements.collectionExists.get(record.collection)) throw new ValidationError(`collection "${record.collection}" does not exist`);
+      existing.add(record.collection);
+    }
+    return record;
+  }
+
+  /** The batch's result, or undefined when the worker rolled the batch back (a write failed). */
+  async #upsertInWorker(items: StacItem[]): Promise<BulkResult | undefined> {
+    if (!this.#worker) {
+      const workerData: WriteWorkerData = { path: this.#path, indexed: this.#indexed };
+      const worker = new Worker(new URL('./sqlite-write-worker.ts', import.meta.url), { workerData });
+      worker.on('message', (reply: WriteReply) => this.#workerReply?.resolve(reply));
+      worker.on('error', (error) => this.#workerReply?.reject(error));
+      worker.on('exit', () => {
+        this.#workerReply?.reject(new Error('the catalog write worker stopped'));
+        this.#worker = undefined;
+      });
+      this.#worker = worker;
+    }
+    const worker = this.#worker;
+    const send = (request: WriteRequest) => worker.postMessage(request);
+    const sendItems = (chunk: PreparedItem[]) => {
+      const { packed, transfer } = packItems(chunk);
+      worker.postMessage({ kind: 'items', packed } satisfies WriteRequest, transfer);
     };
-    return this.#bulk(items, (value) => {
-      const record = toItemRecord(value);
-      if (!existing.has(record.collection)) {
-        if (!this.#statements.collectionExists.get(record.collection)) throw new ValidationError(`collection "${record.collection}" does not exist`);
-        existing.add(record.collection);
-      }
-      return record;
-    }, (record) => this.#writeItem(record), (value) => ({ id: (value as { id?: string })?.id, collection: (value as { collection?: string })?.collection }), dropIndexes);
+    // Kept referenced only while it writes, so that an index left open does not keep its process alive.
+    worker.ref();
+    try {
+      const reply = new Promise<WriteReply>((resolve, reject) => { this.#workerReply = { resolve, reject }; });
+      send({ kind: 'begin', count: items.length, minItems: this.#bulkLoadMinItems });
+      const errors: BulkError[] = [];
+      const existing = new Set<string>();
+      let chunk: PreparedItem[] = [];
+      items.forEach((value, index) => {
+        try {
+          chunk.push(this.#prepareItem(this.#checkItem(value, existing)));
+        } catch (error) {
+          errors.push({ index, ...describeItem(value), message: errorMessage(error) });
+        }
+        if (chunk.length === WORKER_CHUNK) {
+          sendItems(chunk);
+          chunk = [];
+        }
+      });
+      if (chunk.length > 0) sendItems(chunk);
+      send({ kind: 'commit' });
+      // A batch that failed in the worker, or with it, is replayed here.
+      const outcome = await reply.catch(() => undefined);
+      return outcome?.ok ? { written: outcome.written, errors } : undefined;
+    } finally {
+      this.#workerReply = undefined;
+      this.#worker?.unref();
+    }
   }
 
   /**
@@ -285,30 +358,11 @@ export class SqliteCatalogIndex implements CatalogIndex {
     this.#indexesCompleteAt = version();
   }
 
-  #writeItem(record: ItemRecord): void {
-    const s = this.#statements;
+  /** The item's rows as values; also notes the queryables it adds in the cache, which a failed batch reloads. */
+  #prepareItem(record: ItemRecord): PreparedItem {
     const { properties } = record.item;
     const [minx, miny, maxx, maxy] = record.bbox ?? [null, null, null, null];
-    const values = [
-      record.collection, record.id, record.datetime, record.start, record.end,
-      record.geometry ? JSON.stringify(record.geometry) : null, minx, miny, maxx, maxy,
-      JSON.stringify(properties), ...this.#indexed.map((name) => columnValue(properties[name])),
-    ];
-    // Inserted, or else looked up and updated, rather than an upsert RETURNING its rid:
-    // through node:sqlite, RETURNING made each write about five times slower (~40 µs more per item).
-    const inserted = s.insertItem.run(...values);
-    const existing = inserted.changes === 0 ? s.findItem.get(record.collection, record.id) as { rid: number } : undefined;
-    const rid = existing ? existing.rid : Number(inserted.lastInsertRowid);
-    if (existing) {
-      s.updateItem.run(...values, rid);
-      s.deleteBoxes.run(rid * 2, rid * 2 + 1);
-      s.deleteItemText.run(rid);
-    }
-    s.upsertDoc.run(rid, JSON.stringify({ ...record.item, geometry: null, properties: null }));
-    if (record.bbox) {
-      splitAtAntimeridian(record.bbox).forEach(([w, south, e, n], part) => s.insertBox.run(rid * 2 + part, w, e, south, n));
-    }
-    s.insertItemText.run(rid, record.id, record.text.title, record.text.description, record.text.keywords);
+    const changes: QueryableChange[] = [];
     const queryables = this.#queryablesOf(record.collection);
     for (const [name, value] of Object.entries(properties)) {
       const known = queryables.get(name);
@@ -318,19 +372,32 @@ export class SqliteCatalogIndex implements CatalogIndex {
       if (known === 'integer') {
         // A property seen first as 0 or 12 and later as 12.5 holds numbers, not integers.
         if (type.type === 'number') {
-          s.widenQueryable.run(record.collection, name);
+          changes.push([name, 'number', null, true]);
           queryables.set(name, 'number');
         }
         continue;
       }
-      s.insertQueryable.run(record.collection, name, type.type, type.format ?? null);
+      changes.push([name, type.type, type.format ?? null, false]);
       queryables.set(name, type.type);
     }
+    return {
+      collection: record.collection,
+      id: record.id,
+      values: [
+        record.collection, record.id, record.datetime, record.start, record.end,
+        record.geometry ? JSON.stringify(record.geometry) : null, minx, miny, maxx, maxy,
+        JSON.stringify(properties), ...this.#indexed.map((name) => columnValue(properties[name])),
+      ],
+      doc: JSON.stringify({ ...record.item, geometry: null, properties: null }),
+      boxes: record.bbox ? splitAtAntimeridian(record.bbox) : [],
+      text: [record.text.title, record.text.description, record.text.keywords],
+      queryables: changes,
+    };
   }
 
   async deleteItems(refs: ItemRef[]): Promise<BulkResult> {
     const s = this.#statements;
-    return this.#bulk(refs, (ref) => {
+    return this.#serially(() => this.#bulk(refs, (ref) => {
       const row = s.findItem.get(ref.collection, ref.id) as { rid: number } | undefined;
       if (!row) throw new ValidationError(`item "${ref.id}" does not exist in collection "${ref.collection}"`);
       return row.rid;
@@ -339,10 +406,14 @@ export class SqliteCatalogIndex implements CatalogIndex {
       s.deleteItemText.run(rid);
       s.deleteDoc.run(rid);
       s.deleteItem.run(rid);
-    }, (ref) => ({ id: ref.id, collection: ref.collection }));
+    }, (ref) => ({ id: ref.id, collection: ref.collection })));
   }
 
   async deleteCollection(id: string): Promise<boolean> {
+    return this.#serially(() => this.#deleteCollection(id));
+  }
+
+  #deleteCollection(id: string): boolean {
     this.#buildIndexes();
     return this.#transaction(() => {
       const row = this.#db.prepare('SELECT rid FROM collections WHERE id = ?').get(id) as { rid: number } | undefined;
@@ -360,9 +431,8 @@ export class SqliteCatalogIndex implements CatalogIndex {
   }
 
   async updateRepositoryAccess(repository: RepositoryRef): Promise<number> {
-    const { changes } = this.#statements.updateRepositoryAccess.run(
-      repository.visibility, repository.state, Number(repository.disabled), repositoryKey(repository));
-    return Number(changes);
+    return this.#serially(() => Number(this.#statements.updateRepositoryAccess.run(
+      repository.visibility, repository.state, Number(repository.disabled), repositoryKey(repository)).changes));
   }
 
   async collectionRepository(id: string): Promise<RepositoryRef | null | undefined> {
@@ -505,7 +575,16 @@ export class SqliteCatalogIndex implements CatalogIndex {
 
   /** Also builds the indexes a bulk load dropped, so that the file is complete for the next open. */
   async close(): Promise<void> {
-    this.#buildIndexes();
-    this.#db.close();
+    await this.#serially(async () => {
+      const worker = this.#worker;
+      if (worker) {
+        worker.ref();
+        const exited = new Promise((resolve) => worker.once('exit', resolve));
+        worker.postMessage({ kind: 'close' } satisfies WriteRequest);
+        await exited;
+      }
+      this.#buildIndexes();
+      this.#db.close();
+    });
   }
 }
