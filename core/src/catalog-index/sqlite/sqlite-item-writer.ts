@@ -8,18 +8,9 @@ import type { SqlValue } from './cql2-to-sql.ts';
 import { propertyColumn } from './indexed-properties.ts';
 import { itemIndexes } from './sqlite-schema.ts';
 
-/**
- * The columns an item write sets, in the order of its values (then those of the
- * indexed properties). JSON texts may come as their UTF-8 bytes (see packItems),
- * which the casts store as text.
- */
+/** The columns an item write sets, in the order of its values (then those of the indexed properties). */
 const ITEM_COLUMNS = ['collection', 'id', 'dt', 'dt_start', 'dt_end', 'geometry', 'minx', 'miny', 'maxx', 'maxy', 'properties']
-  .map((name) => ({ name, value: name === 'properties' ? 'jsonb(CAST(? AS TEXT))' : name === 'geometry' ? 'CAST(? AS TEXT)' : '?' }));
-const GEOMETRY = 5;
-const PROPERTIES = 10;
-
-/** A JSON text, or its UTF-8 bytes. */
-type JsonText = string | Uint8Array;
+  .map((name) => ({ name, value: name === 'properties' ? 'jsonb(?)' : '?' }));
 
 /**
  * A batch at least this share of the items already stored is a bulk load. Measured
@@ -37,9 +28,9 @@ export interface PreparedItem {
   collection: string;
   id: string;
   /** The values of the item's columns, in the order of ITEM_COLUMNS, then the indexed properties. */
-  values: (SqlValue | JsonText)[];
+  values: SqlValue[];
   /** The document without its geometry and properties. */
-  doc: JsonText;
+  doc: string;
   /** Footprint boxes (two when it crosses the antimeridian) as [west, south, east, north]. */
   boxes: number[][];
   text: [title: string, description: string, keywords: string];
@@ -61,7 +52,7 @@ export class SqliteItemWriter {
         VALUES (${ITEM_COLUMNS.map((c) => c.value).join(', ')}${columns.map(() => ', ?').join('')}) ON CONFLICT (id, collection) DO NOTHING`),
       updateItem: prepare(`UPDATE items SET ${[...ITEM_COLUMNS.map((c) => `${c.name} = ${c.value}`), ...columns.map((c) => `${c} = ?`)].join(', ')} WHERE rid = ?`),
       findItem: prepare('SELECT rid FROM items WHERE collection = ? AND id = ?'),
-      upsertDoc: prepare('INSERT INTO item_docs (rid, doc) VALUES (?, CAST(? AS TEXT)) ON CONFLICT (rid) DO UPDATE SET doc = excluded.doc'),
+      upsertDoc: prepare('INSERT INTO item_docs (rid, doc) VALUES (?, ?) ON CONFLICT (rid) DO UPDATE SET doc = excluded.doc'),
       deleteBoxes: prepare('DELETE FROM items_rtree WHERE id IN (?, ?)'),
       insertBox: prepare('INSERT INTO items_rtree (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)'),
       deleteItemText: prepare('DELETE FROM items_fts WHERE rowid = ?'),
@@ -106,61 +97,3 @@ export class SqliteItemWriter {
   }
 }
 
-/** Items on their way to the write worker: see packItems. */
-export interface PackedItems {
-  items: PreparedItem[];
-  /** The JSON texts of the items, UTF-8. */
-  bytes: ArrayBuffer;
-  /** Per item, start and length in `bytes` of its geometry (length -1: null), properties and document. */
-  spans: Int32Array;
-}
-
-const encoder = new TextEncoder();
-
-/**
- * Moves the JSON texts of items (nearly all their bytes) into one buffer that is
- * transferred to the worker rather than copied, and that SQLite reads as it is:
- * sent as strings, each is copied twice on the way (in postMessage alone, ~10 µs
- * per item of the index's thread, measured on 50,000-item batches).
- */
-export function packItems(items: PreparedItem[]): { packed: PackedItems; transfer: ArrayBuffer[] } {
-  let bytes = new Uint8Array(items.length * 4096);
-  let used = 0;
-  const spans = new Int32Array(items.length * 6);
-  let at = 0;
-  const put = (text: JsonText | SqlValue) => {
-    if (typeof text !== 'string') {
-      spans[at++] = 0;
-      spans[at++] = -1;
-      return;
-    }
-    if (bytes.length - used < text.length * 3) {
-      const grown = new Uint8Array(Math.max(bytes.length * 2, used + text.length * 3));
-      grown.set(bytes.subarray(0, used));
-      bytes = grown;
-    }
-    const { written } = encoder.encodeInto(text, bytes.subarray(used));
-    spans[at++] = used;
-    spans[at++] = written;
-    used += written;
-  };
-  for (const item of items) {
-    put(item.values[GEOMETRY]);
-    put(item.values[PROPERTIES]);
-    put(item.doc);
-    item.values[GEOMETRY] = null;
-    item.values[PROPERTIES] = null;
-    item.doc = '';
-  }
-  return { packed: { items, bytes: bytes.buffer, spans }, transfer: [bytes.buffer, spans.buffer] };
-}
-
-export function unpackItems({ items, bytes, spans }: PackedItems): PreparedItem[] {
-  const text = (k: number) => (spans[k + 1] < 0 ? null : new Uint8Array(bytes, spans[k], spans[k + 1]));
-  items.forEach((item, i) => {
-    item.values[GEOMETRY] = text(6 * i);
-    item.values[PROPERTIES] = text(6 * i + 2);
-    item.doc = text(6 * i + 4) ?? '';
-  });
-  return items;
-}

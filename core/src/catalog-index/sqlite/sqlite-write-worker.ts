@@ -5,13 +5,13 @@
 // SqliteCatalogIndex; one batch at a time.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteItemWriter, unpackItems, type PackedItems } from './sqlite-item-writer.ts';
+import { SqliteItemWriter, type PreparedItem } from './sqlite-item-writer.ts';
 import { configureConnection } from './sqlite-schema.ts';
 
 /** A batch is `begin`, any number of `items`, then `commit`, which gets one WriteReply. */
 export type WriteRequest =
   | { kind: 'begin'; count: number; minItems: number }
-  | { kind: 'items'; packed: PackedItems }
+  | { kind: 'items'; items: PreparedItem[] }
   | { kind: 'commit' }
   | { kind: 'close' };
 
@@ -54,7 +54,7 @@ port.on('message', (request: WriteRequest) => {
       break;
     case 'items':
       attempt(() => {
-        for (const item of unpackItems(request.packed)) {
+        for (const item of request.items) {
           writer.write(item);
           written++;
         }

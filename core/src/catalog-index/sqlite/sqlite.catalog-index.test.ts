@@ -300,15 +300,15 @@ test('a write that fails in the write worker is replayed entry by entry: the oth
     assert.deepEqual(result.errors.map((e) => [e.index, e.id, e.collection]), [[refused, 'syn-007', items[refused].collection], [100, items[0].id, 'no-such-collection']]);
     assert.match(result.errors[0].message, /refused by a trigger/);
     assert.match(result.errors[1].message, /does not exist/);
-    assert.equal(await index.getItem({ collection: items[refused].collection, id: 'syn-007' }), undefined);
-    assert.deepEqual(await index.getItem(items[1]), items[1]);
+    assert.equal(await index.getItem({ collection: items[refused].collection as string, id: 'syn-007' }), undefined);
+    assert.deepEqual(await index.getItem({ collection: items[1].collection as string, id: items[1].id }), items[1]);
     assert.equal((await index.searchItems(search({}))).numberMatched, 99);
     // Replacing through the worker replaces rows, boxes, text and documents.
     const moved = items.slice(0, 60).filter((i) => i.id !== 'syn-007').map((i) => ({ ...i, bbox: [100, -10, 101, -9], geometry: { type: 'Point' as const, coordinates: [100.5, -9.5] }, properties: { ...i.properties, title: 'relocated survey' } }));
     assert.deepEqual(await index.upsertItems(moved), { written: moved.length, errors: [] });
     assert.equal((await index.searchItems(search({ q: 'relocated' }))).numberMatched, moved.length);
     assert.equal((await index.searchItems(search({ bbox: [99, -11, 102, -8] }))).numberMatched, moved.length);
-    assert.deepEqual(await index.getItem(moved[3]), moved[3]);
+    assert.deepEqual(await index.getItem({ collection: moved[3].collection as string, id: moved[3].id }), moved[3]);
     assert.equal((await index.searchItems(search({}))).numberMatched, 99);
   } finally {
     await index.close();

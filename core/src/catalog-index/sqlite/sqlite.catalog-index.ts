@@ -19,7 +19,7 @@ import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-reco
 import { join, jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
 import { columnValue, DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem } from './indexed-properties.ts';
 import { registerFunctions } from './sqlite-functions.ts';
-import { packItems, SqliteItemWriter, type PreparedItem, type QueryableChange } from './sqlite-item-writer.ts';
+import { SqliteItemWriter, type PreparedItem, type QueryableChange } from './sqlite-item-writer.ts';
 import { BUSY_TIMEOUT_MS, migrate, missingItemIndexes } from './sqlite-schema.ts';
 import { freeTextOnlyMatch, orderByClause, pagePlan, paginate, TEXT_HITS, visibleCollections, whereClause } from './sqlite-search.ts';
 import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
@@ -300,10 +300,6 @@ export class SqliteCatalogIndex implements CatalogIndex {
     }
     const worker = this.#worker;
     const send = (request: WriteRequest) => worker.postMessage(request);
-    const sendItems = (chunk: PreparedItem[]) => {
-      const { packed, transfer } = packItems(chunk);
-      worker.postMessage({ kind: 'items', packed } satisfies WriteRequest, transfer);
-    };
     // Kept referenced only while it writes, so that an index left open does not keep its process alive.
     worker.ref();
     try {
@@ -319,11 +315,11 @@ export class SqliteCatalogIndex implements CatalogIndex {
           errors.push({ index, ...describeItem(value), message: errorMessage(error) });
         }
         if (chunk.length === WORKER_CHUNK) {
-          sendItems(chunk);
+          send({ kind: 'items', items: chunk });
           chunk = [];
         }
       });
-      if (chunk.length > 0) sendItems(chunk);
+      if (chunk.length > 0) send({ kind: 'items', items: chunk });
       send({ kind: 'commit' });
       // A batch that failed in the worker, or with it, is replayed here.
       const outcome = await reply.catch(() => undefined);
