@@ -524,10 +524,10 @@ function report(results: RunResult[]): string {
     `**Data**: the embedded benchmark's ${main.items.toLocaleString('en-US')} synthetic items (same seed), loaded into both APIs' indices on the same node, `
       + 'each load with refresh_interval -1 and no replica until a final refresh.',
     '',
-    `**Load**: Meridian ${fmt(rate(main.load), 0)} items/s (time inside \`SearchEngineCatalogIndex.upsertItems\`, batches of ${main.load.batch.toLocaleString('en-US')}, `
-      + `sent as bulk requests of 500, plus the final refresh; 1-minute load average ${main.load.loadAverage.map((l) => fmt(l, 1)).join(' to ')})`
-      + (main.stacFastApiLoad ? `; stac-fastapi-opensearch ${main.stacFastApiVersion} ${fmt(rate(main.stacFastApiLoad), 0)} items/s (its item serializer and \`bulk_sync\`, `
-        + `as its bulk_items endpoint runs them, batches of ${main.stacFastApiLoad.batch.toLocaleString('en-US')} per collection; 1-minute load average `
+    `**Load**: Meridian ${fmt(rate(main.load), 0)} items/s (wall clock of the load: two \`SearchEngineCatalogIndex.upsertItems\` calls of ${main.load.batch.toLocaleString('en-US')} items in flight, `
+      + `each sent as bulk requests of 500, generating the items overlapping, plus the final refresh; 1-minute load average ${main.load.loadAverage.map((l) => fmt(l, 1)).join(' to ')})`
+      + (main.stacFastApiLoad ? `; stac-fastapi-opensearch ${main.stacFastApiVersion} ${fmt(rate(main.stacFastApiLoad), 0)} items/s (wall clock: its item serializer and \`bulk_sync\`, `
+        + `as its bulk_items endpoint runs them, on two batches of ${main.stacFastApiLoad.batch.toLocaleString('en-US')} items of one collection in flight; 1-minute load average `
         + `${main.stacFastApiLoad.loadAverage.map((l) => fmt(l, 1)).join(' to ')})` : '') + '.',
     '',
     `**Queries**: the embedded benchmark's query mix (bench/search/query-mix.ts, same seeds) as GET \`/search\` requests over HTTP on loopback, one at a time, `
@@ -561,37 +561,38 @@ const NOTES: string[] = [
   'Notes (2026-11-22 runs):',
   '',
   '- **Against stac-fastapi-opensearch**: Meridian is faster at p95 on every row but one. The exception, the CQL2 property filter at limit 10 '
-    + '(p50 21.5 ms against 17.9, p95 42.5 against 27.4), is the engine\'s time, not the API\'s: its `took` alone is 16 ms at p50, against 4.8 ms of overhead. '
+    + '(p50 15.7 ms against 15.3, p95 33.5 against 19.9; the first run, at a 1-minute load average of 3–7, gave 42.5 against 27.4), is the engine\'s time, not the API\'s: '
+    + 'its `took` alone is 10 ms at p50, against 4.4 ms of overhead. '
     + 'With the default single index the filter runs over the one shard that holds all 1,000,000 items (routing narrows the shard, and there is only one), '
     + 'while stac-fastapi keeps an index per collection and the same filter runs over that collection\'s 100,000–240,000 items. '
     + 'The per-collection layout, measured below, is the remedy on this data; see the layout notes for why it is not the default. '
-    + 'At limit 100 the Python side of stac-fastapi (serializing 100 items) outweighs that, and Meridian is 2.1× faster at p95.',
+    + 'At limit 100 the Python side of stac-fastapi (serializing 100 items) outweighs that, and Meridian is 1.8× faster at p95.',
   '- **Free text is not the same search** (†): stac-fastapi\'s `q` is a `multi_match` of all the words OR-ed, with fuzziness AUTO, over id, collection, '
     + 'title, description and keywords, so `"Great Plains" AND landsat-8` matches items with any of those words (13–15× more items); Meridian reads '
     + '`q` as STAC\'s free-text syntax (phrases, AND/OR). The row shows what each API does with the same request, not the same work.',
-  '- **API overhead** (latency − `took`, p50) is 4.5–6.0 ms at limit 10 and 9.3–9.7 ms at limit 100, one engine call per request. About half of it '
+  '- **API overhead** (latency − `took`, p50) is 4.0–5.9 ms at limit 10 and 7.7–9.4 ms at limit 100, one engine call per request. About half of it '
     + 'is between the adapter\'s client and the engine (the client\'s round trip − `took`: the engine serializing the hits, loopback, the client parsing '
     + 'them); the rest is this process parsing and re-serializing the page — measured apart on 100 items (317 KB of engine response): JSON.parse 1.0–4.5 ms and '
     + 'JSON.stringify of the page 3.0–4.1 ms on the loaded machine — plus Express and the benchmark\'s own HTTP client, which runs in the same process. '
-    + 'The 5 ms target is met within noise at limit 10 and missed at limit 100 by 4–5 ms: the remedy is not to parse the stored documents at all '
+    + 'The 5 ms target is met on three rows of four at limit 10 (bbox + datetime: 5.9 ms) and missed at limit 100 by 3–4.5 ms: the remedy is not to parse the stored documents at all '
     + '(copying the `doc` JSON text from the engine\'s answer into the page), a change to the CatalogIndex port left for later. '
-    + 'The machine was shared: 1-minute load average 3–7 on 2 cores during the whole run (another engineer\'s SQLite benchmark and OpenSearch tests), '
-    + 'which stretches everything measured here except `took` ratios between the two APIs, interleaved request by request.',
+    + 'The machine was shared (another engineer\'s SQLite benchmark and OpenSearch tests): the loads ran at a 1-minute load average of 3–8 on 2 cores, '
+    + 'the first query run at 3–7; the table is from the rerun with `--reuse` at 1.9–2.8, and the two APIs were interleaved request by request either way.',
   '- **Loads**: both with two batches in flight, refresh_interval -1 and no replica until a final refresh (the adapter takes `refresh: false` for this). '
     + 'Meridian indexes more per item than stac-fastapi — every STAC property in typed fields, a string as four keyword fields (exact, case-, accent- and '
     + 'both-folded, for CQL2\'s CASEI and ACCENTI), plus free-text, presence and kinds fields: 5.7 KB of JSON per document against about 3 KB, '
-    + 'and 2.5 GB of index against 0.8 GB once merged — and still loads faster (2,141 against 1,915 items/s with the default layout).',
-  '- **Index layouts**: on this data (ten collections of 50,000–240,000 items) an index per collection wins on every query (CQL2 property filter p95 '
-    + 'about 2.5× lower, page 50 at limit 100 about 2× lower) and loads about 1.9× faster. Why: the single index has one shard (SEARCH_SHARDS=1), so every filter, '
-    + 'sort and count walks postings and doc values covering all 1,000,000 items and one writer indexes everything; ten indices are ten shards, searched in '
-    + 'parallel by the node\'s search threads, a `collections=` search reads one of them (the same reason stac-fastapi wins the CQL2 row above), and '
-    + 'indexing and merging spread over ten writers. The default stays `single` nonetheless, for what index-layout.ts says: a cooperative\'s repositories '
-    + 'and their STAC catalogs make thousands of collections, mostly small, and an index (a shard or more) each costs heap, cluster-state updates and a '
-    + 'cluster-state round trip per new collection, and an all-collections search fans out to all of them. With a few large collections, as here, '
-    + '`SEARCH_INDEX_LAYOUT=per-collection` is the better setting; a single index with more shards (SEARCH_SHARDS) would recover the parallelism but not the '
-    + 'one-collection narrowing (routing picks one shard that other collections share) and was not measured. '
-    + 'The per-collection run timed 50 runs per row (not 100) and its queries ran at a lower machine load than the first single-index run; the single-index '
-    + 'row is from the rerun with `--reuse`, at a comparable load (see the runs\' load averages in the table).',
+    + 'and 2.5 GB of index against 0.8 GB once merged — and still loads faster (2,112 against 1,915 items/s with the default layout).',
+  '- **Index layouts**: an index per collection wins clearly where a search names one collection and filters it: the CQL2 property filter\'s p95 '
+    + 'is 2.1–2.5× lower (the same reason stac-fastapi wins that row above), and it loads about 1.9× faster (ten shards\' writers and merges instead of one, '
+    + 'though the single-index load ran at a higher machine load). Why: with the default single index and SEARCH_SHARDS=1 one shard holds every item, so '
+    + 'a filter walks postings and doc values covering all 1,000,000, and routing cannot narrow one shard further. Searches over all collections (bbox, '
+    + 'intersects, free text) fan out to ten shards instead and show no clear winner here; the per-collection queries ran at a higher machine load '
+    + '(3.2–4.0 against 1.9–2.8) and with 50 runs per row, so differences under 1.5× in this table are within that noise. '
+    + 'The default stays `single`, for what index-layout.ts says: a cooperative\'s repositories and their STAC catalogs make thousands of collections, '
+    + 'mostly small, and an index (a shard or more) each costs heap, cluster-state updates and a cluster-state round trip per new collection, and '
+    + 'every all-collections search fans out to all of them. With a few large collections, as in this benchmark, `SEARCH_INDEX_LAYOUT=per-collection` '
+    + 'is the better setting (and with it Meridian\'s CQL2 row, 15.8 ms at p95, is below stac-fastapi\'s 19.9). A single index with more shards '
+    + '(SEARCH_SHARDS) was not measured.',
 ];
 
 // ---------------------------------------------------------------------------
