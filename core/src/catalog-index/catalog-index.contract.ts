@@ -874,6 +874,10 @@ function filterCases(getIndex: () => CatalogIndex, corpus: Corpus): void {
     { name: 't_before', text: "T_BEFORE(datetime, TIMESTAMP('2020-06-01T00:00:00Z'))", where: (i) => itemInterval(i)[1] < ms('2020-06-01T00:00:00Z')! },
     { name: 't_after', text: "T_AFTER(datetime, INTERVAL('2020-01-01T00:00:00Z', '2023-06-30T00:00:00Z'))", where: (i) => itemInterval(i)[0] > ms('2023-06-30T00:00:00Z')! },
     {
+      name: 't_disjoint', text: "T_DISJOINT(datetime, INTERVAL('2021-03-01T00:00:00Z', '2022-05-01T00:00:00Z'))",
+      where: (i) => itemInterval(i)[1] < ms('2021-03-01T00:00:00Z')! || itemInterval(i)[0] > ms('2022-05-01T00:00:00Z')!,
+    },
+    {
       name: 't_during', text: "T_DURING(datetime, INTERVAL('2022-01-01T00:00:00Z', '2022-12-31T23:59:59Z'))",
       json: { op: 't_during', args: [p('datetime'), { interval: ['2022-01-01T00:00:00Z', '2022-12-31T23:59:59Z'] }] },
       where: (i) => itemInterval(i)[0] > ms('2022-01-01T00:00:00Z')! && itemInterval(i)[1] < ms('2022-12-31T23:59:59Z')!,

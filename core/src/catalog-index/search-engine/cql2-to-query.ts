@@ -24,6 +24,7 @@ import { FOLDED_SUBFIELDS } from './index-mapping.ts';
 import { PainlessExpression } from './painless.ts';
 import { FAR_FUTURE, FAR_PAST, propertyField, timeOf } from './search-documents.ts';
 import type { Json } from './search-engine-client.ts';
+import { temporalRelation, type BoundComparison } from '../../stac/cql2/temporal-relations.ts';
 
 export type Query = Json;
 
@@ -405,27 +406,9 @@ export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string,
   function temporal(op: string, left: Cql2Expr, right: Cql2Expr): Truth {
     const a = bounds(left);
     const b = bounds(right);
-    // Allen's interval relations as CQL2 defines them for T_* functions.
-    const rules: Record<string, [Bound, string, Bound][]> = {
-      t_after: [[a.start, '>', b.end]],
-      t_before: [[a.end, '<', b.start]],
-      t_contains: [[a.start, '<', b.start], [a.end, '>', b.end]],
-      t_during: [[a.start, '>', b.start], [a.end, '<', b.end]],
-      t_equals: [[a.start, '=', b.start], [a.end, '=', b.end]],
-      t_finishedBy: [[a.start, '<', b.start], [a.end, '=', b.end]],
-      t_finishes: [[a.start, '>', b.start], [a.end, '=', b.end]],
-      t_intersects: [[a.start, '<=', b.end], [a.end, '>=', b.start]],
-      t_meets: [[a.end, '=', b.start]],
-      t_metBy: [[a.start, '=', b.end]],
-      t_overlappedBy: [[a.start, '>', b.start], [a.start, '<', b.end], [a.end, '>', b.end]],
-      t_overlaps: [[a.start, '<', b.start], [a.end, '>', b.start], [a.end, '<', b.end]],
-      t_startedBy: [[a.start, '=', b.start], [a.end, '>', b.end]],
-      t_starts: [[a.start, '=', b.start], [a.end, '<', b.end]],
-      t_disjoint: [[a.end, '<', b.start], [a.start, '>', b.end]],
-    };
-    const conditions = rules[op];
-    if (!conditions) throw new ValidationError(`filter: unknown temporal function "${op}"`);
-    const condition = ([x, cmp, y]: [Bound, string, Bound]): Query => {
+    const relation = temporalRelation(op, a, b);
+    if (!relation) throw new ValidationError(`filter: unknown temporal function "${op}"`);
+    const condition = ([x, cmp, y]: BoundComparison<Bound>): Query => {
       if ('ms' in x && 'ms' in y) return constant(compareLiterals(x.ms, y.ms, cmp)).t;
       if ('field' in x && 'ms' in y) return comparison(x.field, cmp, y.ms);
       if ('ms' in x && 'field' in y) return comparison(y.field, FLIPPED[cmp], x.ms);
@@ -433,8 +416,8 @@ export function cql2ToQuery(expr: Cql2Expr, target: QueryTarget, engine: string,
       const side = (f: { field: string }) => `ms(doc, ${e.param(f.field)})`;
       return e.query(`cmp(${side(x as { field: string })}, ${side(y as { field: string })}, '${cmp}')`, true);
     };
-    const parts = conditions.map(condition);
-    const t = op === 't_disjoint' ? or(parts) : and(parts);
+    const parts = relation.comparisons.map(condition);
+    const t = relation.combine === 'or' ? or(parts) : and(parts);
     const defined = and([...new Set([...a.fields, ...b.fields])].map(exists));
     return { t, f: and([defined, not(t)]) };
   }

@@ -9,6 +9,7 @@ import { relate, toJsts, type SpatialOperator } from '../../geo/spatial-relation
 import type { Cql2Expr, Operation } from '../../stac/cql2/cql2-ast.ts';
 import { ARITHMETIC_OPS, COMPARISON_OPS, isOperation } from '../../stac/cql2/cql2-check.ts';
 import { parseDate, parseRfc3339 } from '../../stac/datetime.ts';
+import { temporalRelation } from '../../stac/cql2/temporal-relations.ts';
 
 export type SqlValue = string | number | null;
 
@@ -302,29 +303,9 @@ export function cql2ToSql(expr: Cql2Expr, target: SqlTarget): Sql {
   function temporal(op: string, left: Cql2Expr, right: Cql2Expr): Sql {
     const a = bounds(left);
     const b = bounds(right);
-    // Allen's interval relations as CQL2 defines them for T_* functions.
-    const rules: Record<string, [Sql, string, Sql][]> = {
-      t_after: [[a.start, '>', b.end]],
-      t_before: [[a.end, '<', b.start]],
-      t_contains: [[a.start, '<', b.start], [a.end, '>', b.end]],
-      t_during: [[a.start, '>', b.start], [a.end, '<', b.end]],
-      t_equals: [[a.start, '=', b.start], [a.end, '=', b.end]],
-      t_finishedBy: [[a.start, '<', b.start], [a.end, '=', b.end]],
-      t_finishes: [[a.start, '>', b.start], [a.end, '=', b.end]],
-      t_intersects: [[a.start, '<=', b.end], [a.end, '>=', b.start]],
-      t_meets: [[a.end, '=', b.start]],
-      t_metBy: [[a.start, '=', b.end]],
-      t_overlappedBy: [[a.start, '>', b.start], [a.start, '<', b.end], [a.end, '>', b.end]],
-      t_overlaps: [[a.start, '<', b.start], [a.end, '>', b.start], [a.end, '<', b.end]],
-      t_startedBy: [[a.start, '=', b.start], [a.end, '>', b.end]],
-      t_starts: [[a.start, '=', b.start], [a.end, '<', b.end]],
-    };
-    if (op === 't_disjoint') {
-      return join([sql('(('), a.end, sql(' < '), b.start, sql(') OR ('), a.start, sql(' > '), b.end, sql('))')], '');
-    }
-    const conditions = rules[op];
-    if (!conditions) throw new ValidationError(`filter: unknown temporal function "${op}"`);
-    return parenthesized(join(conditions.map(([x, cmp, y]) => join([x, sql(` ${cmp} `), y], '')), ' AND '));
+    const relation = temporalRelation(op, a, b);
+    if (!relation) throw new ValidationError(`filter: unknown temporal function "${op}"`);
+    return parenthesized(join(relation.comparisons.map(([x, cmp, y]) => join([x, sql(` ${cmp} `), y], '')), relation.combine === 'or' ? ' OR ' : ' AND '));
   }
 
   /** A JSON array operand: its elements as a table and a test that it is an array. */
