@@ -25,6 +25,7 @@ import { PainlessExpression } from './painless.ts';
 import { FAR_FUTURE, FAR_PAST, propertyField, timeOf } from './search-documents.ts';
 import type { Json } from './search-engine-client.ts';
 import { temporalRelation, type BoundComparison } from '../../stac/cql2/temporal-relations.ts';
+import { isProperty, literalTime } from '../../stac/cql2/cql2-values.ts';
 
 export type Query = Json;
 
@@ -80,17 +81,6 @@ type Operand =
   | { type: 'time'; ms: number }
   | { type: 'property'; name: string; folds: Fold[] }
   | { type: 'expression'; node: Cql2Expr };
-
-function isProperty(value: unknown): value is { property: string } {
-  return typeof value === 'object' && value !== null && 'property' in value;
-}
-
-function literalTime(value: unknown): number | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if ('timestamp' in value) return parseRfc3339(String(value.timestamp));
-  if ('date' in value) return parseDate(String(value.date));
-  return undefined;
-}
 
 const casefold = (s: string) => s.toLowerCase();
 const unaccent = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '');

@@ -10,6 +10,7 @@ import type { Cql2Expr, Operation } from '../../stac/cql2/cql2-ast.ts';
 import { ARITHMETIC_OPS, COMPARISON_OPS, isOperation } from '../../stac/cql2/cql2-check.ts';
 import { parseDate, parseRfc3339 } from '../../stac/datetime.ts';
 import { temporalRelation } from '../../stac/cql2/temporal-relations.ts';
+import { isProperty, literalTime } from '../../stac/cql2/cql2-values.ts';
 
 export type SqlValue = string | number | null;
 
@@ -65,17 +66,6 @@ type Typed = Sql & {
   column?: string;
   literal?: 'text' | 'number' | 'boolean';
 };
-
-function isProperty(value: unknown): value is { property: string } {
-  return typeof value === 'object' && value !== null && 'property' in value;
-}
-
-function literalTime(value: unknown): number | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if ('timestamp' in value) return parseRfc3339(String(value.timestamp));
-  if ('date' in value) return parseDate(String(value.date));
-  return undefined;
-}
 
 /** CQL2 LIKE (% _ and backslash escapes) as an SQLite GLOB pattern, which is case-sensitive. */
 export function likeToGlob(pattern: string): string {
