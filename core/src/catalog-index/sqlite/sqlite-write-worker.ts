@@ -28,6 +28,8 @@ if (!port) throw new Error('sqlite-write-worker.ts runs as a worker thread');
 const { path, indexed } = workerData as WriteWorkerData;
 const db = new DatabaseSync(path);
 configureConnection(db);
+// The checkpoint worker (sqlite-checkpoint-worker.ts) copies this connection's batches into the file.
+db.exec('PRAGMA wal_autocheckpoint = 0');
 const writer = new SqliteItemWriter(db, indexed);
 
 let failure: unknown;

@@ -1,7 +1,7 @@
 // The catalog index contract on the embedded SQLite adapter, each case on a fresh
 // database file, plus what only a file-backed index promises: data survives a restart.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
@@ -152,6 +152,28 @@ test('a bulk load drops the item indexes with its rows and the next read builds 
   } finally {
     await reader.close();
     await loader.close();
+  }
+});
+
+test('batches written by the write worker reach the database file while the index stays open (the checkpoint worker copies them)', { timeout: 60_000 }, async () => {
+  const file = freshFile();
+  const { collections, items } = syntheticCorpus();
+  const index = new SqliteCatalogIndex(file, { bulkLoadMinItems: 50 });
+  try {
+    await index.upsertCollections(collections);
+    const before = statSync(file).size;
+    assert.equal((await index.upsertItems(items)).written, items.length);
+    // The write worker's connection never checkpoints; without the checkpoint worker
+    // the rows would stay in the write-ahead log, and the file at its size, until close.
+    while (statSync(file).size === before) await new Promise((resolve) => setTimeout(resolve, 20));
+    const reader = new DatabaseSync(file, { readOnly: true });
+    try {
+      assert.equal((reader.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n, items.length);
+    } finally {
+      reader.close();
+    }
+  } finally {
+    await index.close();
   }
 });
 

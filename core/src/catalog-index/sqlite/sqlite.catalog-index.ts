@@ -23,6 +23,7 @@ import { SqliteItemWriter, type PreparedItem, type QueryableChange } from './sql
 import { BUSY_TIMEOUT_MS, migrate, missingItemIndexes } from './sqlite-schema.ts';
 import { freeTextOnlyMatch, orderByClause, pagePlan, paginate, TEXT_HITS, visibleCollections, whereClause } from './sqlite-search.ts';
 import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
+import type { CheckpointRequest, CheckpointWorkerData } from './sqlite-checkpoint-worker.ts';
 import type { WriteReply, WriteRequest, WriteWorkerData } from './sqlite-write-worker.ts';
 
 const BUCKET_LIMIT = 100;
@@ -101,6 +102,8 @@ export class SqliteCatalogIndex implements CatalogIndex {
   /** Started by the first batch it writes (see upsertItems). */
   #worker?: Worker;
   #workerReply?: { resolve: (reply: WriteReply) => void; reject: (error: Error) => void };
+  /** Started with the write worker; checkpoints what it commits (sqlite-checkpoint-worker.ts). */
+  #checkpointer?: Worker;
   /** Writes run one after another: a write must not wait, blocking, for the lock a worker's write of this index holds. */
   #writes: Promise<unknown> = Promise.resolve();
 
@@ -263,7 +266,9 @@ export class SqliteCatalogIndex implements CatalogIndex {
    * A batch of a file-backed index that large (at least bulkLoadMinItems) is written
    * by a worker thread with its own connection, in one transaction as here: this
    * thread checks and serialises the items (PreparedItem) and hands them over a
-   * thousand at a time, so that the two halves of the work run on two cores.
+   * thousand at a time, so that the two halves of the work run on two cores. A third
+   * thread copies each committed batch into the file (sqlite-checkpoint-worker.ts)
+   * while the next is written.
    */
   async upsertItems(items: StacItem[]): Promise<BulkResult> {
     return this.#serially(async () => {
@@ -298,6 +303,14 @@ export class SqliteCatalogIndex implements CatalogIndex {
       });
       this.#worker = worker;
     }
+    if (!this.#checkpointer) {
+      const checkpointer = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), { workerData: { path: this.#path } satisfies CheckpointWorkerData });
+      // A checkpoint is housekeeping: the next batch's or close's checkpoint does what a failed one left.
+      checkpointer.on('error', () => undefined);
+      checkpointer.on('exit', () => { this.#checkpointer = undefined; });
+      checkpointer.unref();
+      this.#checkpointer = checkpointer;
+    }
     const worker = this.#worker;
     const send = (request: WriteRequest) => worker.postMessage(request);
     // Kept referenced only while it writes, so that an index left open does not keep its process alive.
@@ -323,6 +336,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
       send({ kind: 'commit' });
       // A batch that failed in the worker, or with it, is replayed here.
       const outcome = await reply.catch(() => undefined);
+      if (outcome?.ok) this.#checkpointer?.postMessage({ kind: 'checkpoint' } satisfies CheckpointRequest);
       return outcome?.ok ? { written: outcome.written, errors } : undefined;
     } finally {
       this.#workerReply = undefined;
@@ -579,7 +593,13 @@ export class SqliteCatalogIndex implements CatalogIndex {
         worker.postMessage({ kind: 'close' } satisfies WriteRequest);
         await exited;
       }
+      // The last batch's checkpoint runs on while the indexes are built.
+      const checkpointer = this.#checkpointer;
+      const checkpointed = checkpointer && new Promise((resolve) => checkpointer.once('exit', resolve));
+      checkpointer?.ref();
+      checkpointer?.postMessage({ kind: 'close' } satisfies CheckpointRequest);
       this.#buildIndexes();
+      await checkpointed;
       this.#db.close();
     });
   }
