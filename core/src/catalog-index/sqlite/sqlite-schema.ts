@@ -128,9 +128,12 @@ function reconcilePropertyColumns(db: DatabaseSync, properties: readonly string[
   }
 }
 
+/** Each connection's page cache (negative: KiB), allocated as used; see migrate. */
+export const PAGE_CACHE_KIB = -524_288;
+
 /** The settings each connection to a catalog file needs (the index's own and its write worker's); see migrate. */
 export function configureConnection(db: DatabaseSync): void {
-  db.exec(`PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288;`
+  db.exec(`PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA temp_store = MEMORY; PRAGMA cache_size = ${PAGE_CACHE_KIB};`
     + ' PRAGMA foreign_keys = ON;');
 }
 

@@ -20,7 +20,7 @@ import { join, jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
 import { columnValue, DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem } from './indexed-properties.ts';
 import { registerFunctions } from './sqlite-functions.ts';
 import { SqliteItemWriter, type PreparedItem, type QueryableChange } from './sqlite-item-writer.ts';
-import { BUSY_TIMEOUT_MS, migrate, missingItemIndexes } from './sqlite-schema.ts';
+import { BUSY_TIMEOUT_MS, migrate, missingItemIndexes, PAGE_CACHE_KIB } from './sqlite-schema.ts';
 import { freeTextOnlyMatch, orderByClause, pagePlan, paginate, TEXT_HITS, visibleCollections, whereClause } from './sqlite-search.ts';
 import { collectionTarget, itemTarget, type SearchTarget } from './sqlite-targets.ts';
 import type { CheckpointRequest, CheckpointWorkerData } from './sqlite-checkpoint-worker.ts';
@@ -53,6 +53,9 @@ export interface SqliteCatalogIndexOptions {
  * after a batch starts, large enough that messages cost little per item.
  */
 const WORKER_CHUNK = 1000;
+
+/** The page cache of an index build (negative: KiB), see #buildIndexes. */
+const INDEX_BUILD_CACHE_KIB = -32_768;
 
 /** SQLite's result code for a lock held by another connection. */
 const SQLITE_BUSY = 5;
@@ -354,6 +357,10 @@ export class SqliteCatalogIndex implements CatalogIndex {
     if (version() === this.#indexesCompleteAt) return;
     if (missingItemIndexes(this.#db, this.#indexed).length > 0) {
       this.#db.exec('PRAGMA busy_timeout = 0');
+      // SQLite's sorter hands runs of at most the page cache's size to helper threads, so
+      // with a smaller cache the sorts of the index builds use the second core: about
+      // 10 % faster on 1,000,000 items (6.3 → 5.7 s for the four indexes, alternated runs).
+      this.#db.exec(`PRAGMA threads = 2; PRAGMA cache_size = ${INDEX_BUILD_CACHE_KIB}`);
       try {
         this.#transaction(() => {
           for (const index of missingItemIndexes(this.#db, this.#indexed)) this.#db.exec(index.sql);
@@ -362,7 +369,7 @@ export class SqliteCatalogIndex implements CatalogIndex {
         if (((error as { errcode?: number }).errcode ?? 0) % 256 === SQLITE_BUSY) return;
         throw error;
       } finally {
-        this.#db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        this.#db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA threads = 0; PRAGMA cache_size = ${PAGE_CACHE_KIB}`);
       }
     }
     this.#indexesCompleteAt = version();
