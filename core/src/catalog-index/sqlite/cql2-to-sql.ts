@@ -39,6 +39,11 @@ export interface SqlTarget {
   interval(name: string): { start: string; end: string };
   /** Rows whose footprint box intersects the given box, as a cheap pre-filter. */
   boxCandidates?(boxes: Bbox2D[]): Sql;
+  /**
+   * Rows whose interval of property `name` may meet [start, end] (epoch ms), as a
+   * pre-filter an index can answer; undefined when the target has none for it.
+   */
+  timeCandidates?(name: string, start: Sql, end: Sql): Sql | undefined;
 }
 
 export const FAR_PAST = -8.64e15;
@@ -295,7 +300,13 @@ export function cql2ToSql(expr: Cql2Expr, target: SqlTarget): Sql {
     const b = bounds(right);
     const relation = temporalRelation(op, a, b);
     if (!relation) throw new ValidationError(`filter: unknown temporal function "${op}"`);
-    return parenthesized(join(relation.comparisons.map(([x, cmp, y]) => join([x, sql(` ${cmp} `), y], '')), relation.combine === 'or' ? ' OR ' : ' AND '));
+    const exact = parenthesized(join(relation.comparisons.map(([x, cmp, y]) => join([x, sql(` ${cmp} `), y], '')), relation.combine === 'or' ? ' OR ' : ' AND '));
+    // Every relation but these three implies that the two (closed) intervals meet.
+    if (op === 't_disjoint' || op === 't_before' || op === 't_after') return exact;
+    // A property against a literal only: a bound taken from another column narrows nothing an index could use.
+    const [property, other] = isProperty(left) && !isProperty(right) ? [left.property, b] : isProperty(right) && !isProperty(left) ? [right.property, a] : [];
+    const candidates = property === undefined || other === undefined ? undefined : target.timeCandidates?.(property, other.start, other.end);
+    return candidates ? parenthesized(join([candidates, exact], ' AND ')) : exact;
   }
 
   /** A JSON array operand: its elements as a table and a test that it is an array. */

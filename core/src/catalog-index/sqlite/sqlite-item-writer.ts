@@ -6,7 +6,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { QueryableField } from '../catalog-index.port.ts';
 import type { SqlValue } from './cql2-to-sql.ts';
 import { propertyColumn } from './indexed-properties.ts';
-import { itemIndexes } from './sqlite-schema.ts';
+import { DATETIME_REACH_KEY, itemIndexes } from './sqlite-schema.ts';
 
 /** The columns an item write sets, in the order of its values (then those of the indexed properties). */
 const ITEM_COLUMNS = ['collection', 'id', 'dt', 'dt_start', 'dt_end', 'geometry', 'minx', 'miny', 'maxx', 'maxy', 'properties']
@@ -60,6 +60,7 @@ export class SqliteItemWriter {
       insertQueryable: prepare('INSERT OR IGNORE INTO queryables (collection, name, type, format) VALUES (?, ?, ?, ?)'),
       widenQueryable: prepare("UPDATE queryables SET type = 'number' WHERE collection = ? AND name = ? AND type = 'integer'"),
       maxItemRid: prepare('SELECT max(rid) AS rid FROM items'),
+      raiseReach: prepare(`UPDATE meta SET value = max(CAST(value AS REAL), ?) WHERE key = '${DATETIME_REACH_KEY}'`),
     };
   }
 
@@ -87,6 +88,10 @@ export class SqliteItemWriter {
       s.deleteBoxes.run(rid * 2, rid * 2 + 1);
       s.deleteItemText.run(rid);
     }
+    // Raised with every such item, not cached: a write rolled back to its savepoint takes its raise with it.
+    const [dt, start, end] = item.values.slice(2, 5) as number[];
+    const reach = Math.max(Math.abs(dt - start), Math.abs(end - dt));
+    if (reach > 0) s.raiseReach.run(reach);
     s.upsertDoc.run(rid, item.doc);
     item.boxes.forEach(([w, south, e, n], part) => s.insertBox.run(rid * 2 + part, w, e, south, n));
     s.insertItemText.run(rid, item.id, ...item.text);

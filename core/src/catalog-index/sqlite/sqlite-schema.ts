@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { jsonPath } from './cql2-to-sql.ts';
 import { columnValueSql, propertyColumn } from './indexed-properties.ts';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** How long a write waits for another connection's write to finish. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -71,14 +71,27 @@ function itemsTable(name: string): string {
 }
 
 /**
+ * The datetime reach of the catalog: no stored item has its sort key (`dt`) further
+ * than this (ms) from either end of its interval (`dt_start`, `dt_end`). An item whose
+ * interval meets [a, b] therefore has `dt` within [a − reach, b + reach], a range the
+ * datetime index walks, where the interval test alone would scan every item on one
+ * side of b. Writers only ever raise it (a deleted item may leave it larger than
+ * needed, never smaller), in the transaction that stores the item; 0 while every item
+ * is an instant.
+ */
+export const DATETIME_REACH_KEY = 'datetime_reach';
+export const DATETIME_REACH_SQL = `(SELECT CAST(value AS REAL) FROM meta WHERE key = '${DATETIME_REACH_KEY}')`;
+
+/**
  * The secondary indexes of items. None is needed for a correct answer (the unique
  * key, the R*Tree and the text index hold what searches depend on), so a bulk load
  * may drop them and build them again after its rows (sqlite.catalog-index.ts).
  */
 export function itemIndexes(properties: readonly string[]): { name: string; sql: string }[] {
   return [
-    { name: 'items_by_datetime', sql: 'CREATE INDEX IF NOT EXISTS items_by_datetime ON items (dt, id, collection)' },
-    { name: 'items_by_interval', sql: 'CREATE INDEX IF NOT EXISTS items_by_interval ON items (dt_start, dt_end)' },
+    // In the default order, and covering datetime searches: their range of dt (see
+    // DATETIME_REACH_KEY) finds the page and the count without reading a row.
+    { name: 'items_by_datetime', sql: 'CREATE INDEX IF NOT EXISTS items_by_datetime ON items (dt, id, collection, dt_start, dt_end)' },
     // Covers collection + datetime filters, so counting them reads no table rows.
     { name: 'items_by_collection_interval', sql: 'CREATE INDEX IF NOT EXISTS items_by_collection_interval ON items (collection, dt_start, dt_end)' },
     // In the default order within a collection, and covering the indexed properties:
@@ -166,7 +179,12 @@ export function migrate(db: DatabaseSync, properties: readonly string[]): void {
         ALTER TABLE collections ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;`);
     }
     if (version < 3) moveDocumentsOut(db);
+    // Version 4: datetime searches walk a covering items_by_datetime within the datetime
+    // reach (an index on dt_start alone served them scanning half the table).
+    if (version < 4) db.exec('DROP INDEX IF EXISTS items_by_interval; DROP INDEX IF EXISTS items_by_datetime;');
     db.exec(DDL);
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) SELECT ?, coalesce(max(max(abs(dt - dt_start), abs(dt_end - dt))), 0) FROM items')
+      .run(DATETIME_REACH_KEY);
     reconcilePropertyColumns(db, properties);
     // Also rebuilds what a bulk load cut short by a crash had dropped.
     for (const index of missingItemIndexes(db, properties)) db.exec(index.sql);

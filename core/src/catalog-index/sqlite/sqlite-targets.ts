@@ -1,7 +1,8 @@
 // What property names mean in SQL for items and for collections: the shared CQL2
 // translator and the sort/keyset builder ask these.
 import { splitAtAntimeridian, type Bbox2D } from '../../geo/bbox.ts';
-import { jsonPath, sql, type PropertySql, type Sql, type SqlTarget } from './cql2-to-sql.ts';
+import { join, jsonPath, sql, type PropertySql, type Sql, type SqlTarget } from './cql2-to-sql.ts';
+import { DATETIME_REACH_SQL } from './sqlite-schema.ts';
 import { propertyColumn } from './indexed-properties.ts';
 
 export interface SearchTarget extends SqlTarget {
@@ -41,6 +42,12 @@ export function itemTarget(indexed: ReadonlySet<string>): SearchTarget {
       const member = this.property(name);
       const ms = member.kind === 'time' ? member.sql : `meridian_ms(${member.sql})`;
       return { start: ms, end: ms };
+    },
+    // An item meets [start, end] only if its sort key lies within the catalog's datetime
+    // reach of it (sqlite-schema.ts), which the datetime index answers as a range.
+    timeCandidates(name: string, start: Sql, end: Sql): Sql | undefined {
+      if (name !== 'datetime') return undefined;
+      return join([sql('items.dt BETWEEN '), start, sql(` - ${DATETIME_REACH_SQL} AND `), end, sql(` + ${DATETIME_REACH_SQL}`)], '');
     },
     boxCandidates(boxes: Bbox2D[]): Sql {
       const parts = boxes.flatMap(splitAtAntimeridian);

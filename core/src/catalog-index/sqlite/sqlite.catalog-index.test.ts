@@ -87,7 +87,7 @@ test('a catalog file of schema version 1 is migrated in place: its collections b
     await index.close();
   }
   const reopened = new DatabaseSync(file);
-  assert.deepEqual({ ...reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '3' });
+  assert.deepEqual({ ...reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '4' });
   reopened.close();
 });
 
@@ -100,7 +100,7 @@ const indexNames = (file: string) => {
     db.close();
   }
 };
-const ITEM_INDEXES = ['items_by_collection', 'items_by_collection_interval', 'items_by_datetime', 'items_by_interval'];
+const ITEM_INDEXES = ['items_by_collection', 'items_by_collection_interval', 'items_by_datetime'];
 const search = (params: Record<string, unknown>) => parseItemSearch({ limit: 1000, ...params }, 'POST', { defaultLimit: 10, maxLimit: 10_000 }).search;
 
 test('a bulk load drops the item indexes with its rows and the next read builds them; searches in between stay right', async () => {
@@ -172,6 +172,44 @@ test('batches written by the write worker reach the database file while the inde
     } finally {
       reader.close();
     }
+  } finally {
+    await index.close();
+  }
+});
+
+test('datetime searches find items whose interval reaches far from their datetime, also after a migration that computes the reach', async () => {
+  const file = freshFile();
+  const item = (id: string, properties: Record<string, unknown>): StacItem => ({
+    type: 'Feature', stac_version: '1.0.0', id, collection: 'reach', bbox: [10, 40, 11, 41],
+    geometry: { type: 'Polygon', coordinates: [[[10, 40], [11, 40], [11, 41], [10, 41], [10, 40]]] }, properties, links: [], assets: {},
+  });
+  const instants = Array.from({ length: 60 }, (_, i) => item(`instant-${i}`, { datetime: `20${String(10 + (i % 10)).padStart(2, '0')}-06-01T00:00:00Z` }));
+  // Sorted by its start, 2000, twenty years before the window searched below.
+  const decade = item('two-decades', { datetime: null, start_datetime: '2000-01-01T00:00:00Z', end_datetime: '2020-12-31T00:00:00Z' });
+  // Its datetime, the sort key, lies after its interval.
+  const late = item('late-datetime', { datetime: '2030-01-01T00:00:00Z', start_datetime: '2014-01-01T00:00:00Z', end_datetime: '2014-12-31T00:00:00Z' });
+  const window = { datetime: '2014-03-01T00:00:00Z/2014-03-31T00:00:00Z' };
+  const ids = (page: { features: StacItem[] }) => page.features.map((f) => f.id).sort();
+  let index = new SqliteCatalogIndex(file, { bulkLoadMinItems: 50 });
+  try {
+    await index.upsertCollections([minimalCollection('reach', [-180, -90, 180, 90], ['2000-01-01T00:00:00Z', null])]);
+    assert.equal((await index.upsertItems(instants)).written, instants.length);
+    assert.deepEqual(ids(await index.searchItems(search(window))), [], 'no instant lies in March 2014');
+    // Small batches: written on this thread, each raising the reach in its own transaction.
+    assert.equal((await index.upsertItems([decade])).written, 1);
+    assert.equal((await index.upsertItems([late])).written, 1);
+    assert.deepEqual(ids(await index.searchItems(search(window))), ['late-datetime', 'two-decades']);
+    assert.equal((await index.searchItems(search({ datetime: '2001-01-01T00:00:00Z/2001-01-02T00:00:00Z' }))).numberMatched, 1);
+  } finally {
+    await index.close();
+  }
+  // A file written before the reach was kept (schema version 3): the next open computes it.
+  const raw = new DatabaseSync(file);
+  raw.exec("DELETE FROM meta WHERE key = 'datetime_reach'; UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  raw.close();
+  index = new SqliteCatalogIndex(file);
+  try {
+    assert.deepEqual(ids(await index.searchItems(search(window))), ['late-datetime', 'two-decades']);
   } finally {
     await index.close();
   }
@@ -265,7 +303,7 @@ test('a catalog file of schema version 2 is migrated in place: documents move ou
   }
   const db = new DatabaseSync(file, { readOnly: true });
   try {
-    assert.deepEqual({ ...db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '3' });
+    assert.deepEqual({ ...db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() }, { value: '4' });
     const columns = (db.prepare('PRAGMA table_info(items)').all() as { name: string }[]).map((c) => c.name);
     assert.ok(!columns.includes('doc') && columns.includes('prop:platform') && columns.includes('prop:eo:cloud_cover'));
     assert.deepEqual({ ...db.prepare('SELECT count(*) AS n FROM item_docs').get() }, { n: 2 });
