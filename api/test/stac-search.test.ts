@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertError, assertOk, bboxPolygon, Client, datetimeRange, fixtures, geometriesIntersect, GEOJSON, ids, JOPLIN, L1C, link, loadFixtures,
+  assertError, assertOk, bboxPolygon, Client, datetimeRange, fixtures, geometriesIntersect, GEOJSON, ids, JOPLIN, JSON_TYPE, L1C, link, loadFixtures,
   maybeLink, S2, SIMPLE, sorted, walk, type Json, type Reply,
   startLoadedServer,
 } from './stac-helpers.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { seededRandom } from '@meridian/core/testing/seeded-random';
+import { parseItemSearch } from '@meridian/core/stac/search/search-request';
 
 const data = fixtures();
 const ALL_IDS = sorted(data.all.map((i) => i.id));
@@ -700,6 +701,56 @@ describe('fields', () => {
       assertError(await client.post('/search', { fields: bad }), 400, /fields/);
     }
     assertError(await client.get('/search?fields=id&fields=bbox'), 400, /fields/);
+  });
+});
+
+describe('item pages, written from the stored item texts', () => {
+  test("each feature is its item's stored text, verbatim, with this API's links added last; the same item /items/{id} serves", async () => {
+    const reply = await client.query(`/collections/${S2}/items`, { limit: 100 });
+    assertOk(reply);
+    const stored = await server.catalog.searchItemTexts({ ...parseItemSearch({ limit: '100' }, 'GET', { defaultLimit: 10, maxLimit: 10_000 }).search, collections: [S2] });
+    assert.deepEqual(ids(reply), stored.features.map((t) => t.id));
+    assert.ok(stored.features.length > 1);
+    let at = 0;
+    for (const [i, text] of stored.features.entries()) {
+      const found = reply.text.indexOf(`${text.json.slice(0, -1)},"links":[{"rel":"self"`, at);
+      assert.ok(found > at, `${text.id}: its stored text, then its links, in page order`);
+      at = found;
+      const single = await client.get(`/collections/${S2}/items/${encodeURIComponent(text.id)}`);
+      assert.deepEqual(reply.body.features[i], single.body, text.id);
+      assert.equal(reply.body.features[i].links[0].href, `${server.stac}/collections/${S2}/items/${encodeURIComponent(text.id)}`);
+    }
+    assert.equal(reply.headers.get('content-length'), String(Buffer.byteLength(reply.text)));
+  });
+
+  test('an item with quotes, backslashes, line separators, astral characters and </script> round-trips through a page', async () => {
+    const odd = ['quote " and \\ backslash', 'line\u2028separator\u2029', 'astral 🛰️ 𝔘', 'tab\tnewline\n', '</script>', 'é and e\u0301'];
+    const item = {
+      ...data.rangeOnly, id: 'odd "text" ü/\\', properties: { ...data.rangeOnly.properties, odd, nested: { '': odd[0], ключ: [1e21, -3e-7, null] } },
+      links: [{ rel: 'license', href: 'https://example.com/l?a="b"&c=\\d' }, { rel: 'self', href: 'relative.json' }],
+    };
+    assert.deepEqual(await server.catalog.upsertItems([item]), { written: 1, errors: [] });
+    try {
+      const page = await client.query(`/collections/${item.collection}/items`, { ids: item.id });
+      assertOk(page);
+      const [feature] = page.body.features;
+      const collectionUrl = `${server.stac}/collections/${encodeURIComponent(item.collection)}`;
+      const itemUrl = `${collectionUrl}/items/${encodeURIComponent(item.id)}`;
+      assert.deepEqual(feature, {
+        ...item,
+        links: [
+          { rel: 'self', href: itemUrl, type: GEOJSON },
+          { rel: 'parent', href: collectionUrl, type: JSON_TYPE },
+          { rel: 'collection', href: collectionUrl, type: JSON_TYPE },
+          { rel: 'root', href: `${server.stac}/`, type: JSON_TYPE },
+          item.links[0],
+        ],
+      });
+      const viaFields = await client.query(`/collections/${item.collection}/items`, { ids: item.id, fields: 'properties.odd' });
+      assert.deepEqual(viaFields.body.features[0].properties, { odd });
+    } finally {
+      await server.catalog.deleteItems([{ collection: item.collection, id: item.id }]);
+    }
   });
 });
 

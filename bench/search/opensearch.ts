@@ -29,6 +29,7 @@ import { openSearchClient } from '../../core/src/catalog-index/search-engine/ope
 import { SearchEngineCatalogIndex } from '../../core/src/catalog-index/search-engine/search-engine.catalog-index.ts';
 import type { SearchEngineClient, SearchResponse } from '../../core/src/catalog-index/search-engine/search-engine-client.ts';
 import type { IndexLayoutName } from '../../core/src/catalog-index/search-engine/index-layout.ts';
+import { MAPPING_VERSION } from '../../core/src/catalog-index/search-engine/index-mapping.ts';
 import { loadConfig } from '../../core/src/config/config.ts';
 import { InProcessJobQueue } from '../../core/src/job-queue/in-process.job-queue.ts';
 import { createLogger } from '../../core/src/logging/logger.ts';
@@ -183,9 +184,18 @@ async function openMeridianCatalog(): Promise<SearchEngineCatalogIndex> {
   });
 }
 
+/** The lowest mapping version among Meridian's item indices (0 when there are none). */
+async function mappingVersionOf(pattern: string): Promise<number> {
+  const mappings = await engine(`/${pattern}/_mapping?ignore_unavailable=true&allow_no_indices=true`) as Record<string, { mappings: { _meta?: { meridian_mapping_version?: number } } }>;
+  const versions = Object.values(mappings).map((m) => m.mappings._meta?.meridian_mapping_version ?? 0);
+  return versions.length === 0 ? 0 : Math.min(...versions);
+}
+
 async function loadMeridian(): Promise<LoadStats> {
   const itemsPattern = `${PREFIX}-items*`;
-  const reused = reusable(PREFIX, await countOf(itemsPattern));
+  // Items loaded with an older mapping are loaded again: the figures are for the current one.
+  const current = await mappingVersionOf(itemsPattern) === MAPPING_VERSION;
+  const reused = current ? reusable(PREFIX, await countOf(itemsPattern)) : undefined;
   if (reused) return reused;
   const old = await openMeridianCatalog();
   await old.destroy();

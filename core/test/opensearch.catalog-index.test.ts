@@ -23,6 +23,11 @@ import { searchEngineAdapterCases } from '../src/catalog-index/search-engine/sea
 import { serviceSuite } from '../src/testing/loopback-server.ts';
 import { openSearchMissing, startOpenSearch, type OpenSearchNode } from '../src/testing/opensearch-node.ts';
 import { deletingOnClose } from '../src/testing/deleting-on-close.ts';
+import { toItemRecord } from '../src/catalog-index/index-record.ts';
+import { indexBody, MAPPING_VERSION } from '../src/catalog-index/search-engine/index-mapping.ts';
+import { documentId, itemDocument, PUBLIC_ACCESS } from '../src/catalog-index/search-engine/search-documents.ts';
+import { parseItemSearch } from '../src/stac/search/search-request.ts';
+import type { StacItem } from '../src/stac/stac-types.ts';
 
 serviceSuite('catalog index contract: OpenSearch', openSearchMissing(), () => {
   let node: OpenSearchNode | undefined;
@@ -51,6 +56,56 @@ serviceSuite('catalog index contract: OpenSearch', openSearchMissing(), () => {
       const settings = await (await fetch(`${config.search.url?.href}from-config-items/_settings`)).json() as Record<string, { settings: { index: Record<string, string> } }>;
       const { number_of_shards: shards, number_of_replicas: replicas } = settings['from-config-items_v1'].settings.index;
       assert.deepEqual({ shards, replicas }, { shards: '2', replicas: '0' });
+    } finally {
+      await index.close();
+    }
+  });
+
+  test('items indexed with mapping 1 (the item in `doc`) are read, written and searched after the upgrade; reindex rewrites them as text', async () => {
+    const url = (node as OpenSearchNode).url;
+    const engine = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/x-ndjson' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+      return response.json() as Promise<Record<string, any>>;
+    };
+    // The items index as mapping 1 made it, holding documents of that form.
+    const current = indexBody('items', { shards: 2, replicas: 0, maxResultWindow: 10_001 });
+    const { json: _json, links: _links, ...properties } = current.mappings.properties as Record<string, unknown>;
+    await engine('PUT', '/legacy-items_v1', {
+      settings: current.settings, aliases: { 'legacy-items': { is_write_index: true } },
+      mappings: { ...current.mappings, _meta: { meridian_mapping_version: 1, kind: 'items' }, properties },
+    });
+    const { collections, items } = syntheticCorpus();
+    const old = items.slice(0, 30);
+    const lines = old.flatMap((item) => {
+      const { json: _j, links: _l, ...document } = itemDocument(toItemRecord(item), PUBLIC_ACCESS);
+      return [JSON.stringify({ index: { _id: documentId(item.collection as string, item.id), routing: item.collection } }), JSON.stringify({ ...document, doc: item })];
+    });
+    const bulk = await engine('POST', '/legacy-items/_bulk?refresh=true', `${lines.join('\n')}\n`);
+    assert.equal(bulk.errors, false);
+
+    const index = deletingOnClose(await openOpenSearchCatalogIndex(url, { indexPrefix: 'legacy', replicas: 0 }));
+    try {
+      await index.upsertCollections(collections);
+      const fresh = items.slice(30, 40);
+      assert.deepEqual(await index.upsertItems(fresh), { written: fresh.length, errors: [] }, 'the new form is written into the old index');
+      const everything = parseItemSearch({ limit: 1000, sortby: 'id' }, 'POST', { defaultLimit: 10, maxLimit: 10_000 }).search;
+      const check = async (when: string) => {
+        for (const item of [...old, ...fresh]) assert.deepEqual(await index.getItem({ collection: item.collection as string, id: item.id }), item, `${when}: ${item.id}`);
+        const page = await index.searchItemTexts(everything);
+        assert.equal(page.numberMatched, old.length + fresh.length);
+        for (const text of page.features) {
+          const { links, ...rest } = [...old, ...fresh].find((i) => i.id === text.id && i.collection === text.collection) as StacItem;
+          assert.deepEqual([JSON.parse(text.json), text.links], [rest, links], `${when}: ${text.id} as text`);
+        }
+      };
+      await check('before the reindex');
+      assert.deepEqual(await index.reindex(), ['legacy-collections_v2', 'legacy-items_v2']);
+      await check('after the reindex');
+      const stored = await engine('POST', '/legacy-items/_search', { size: 1000, _source: ['doc', 'json'] });
+      assert.equal(stored.hits.hits.length, old.length + fresh.length);
+      for (const hit of stored.hits.hits) assert.deepEqual(Object.keys(hit._source), ['json'], 'every document holds its item as text, none in `doc`');
+      assert.equal((await engine('GET', '/legacy-items/_mapping'))['legacy-items_v2'].mappings._meta.meridian_mapping_version, MAPPING_VERSION);
     } finally {
       await index.close();
     }

@@ -40,20 +40,22 @@ export class StacLinks {
     return { rel: 'root', href: `${this.root}/`, type: JSON_TYPE };
   }
 
+  /** An item's links as served: the API's own, then the stored ones worth keeping. */
+  itemLinks(collection: string, id: string, stored: unknown): StacLink[] {
+    const collectionUrl = this.collectionUrl(collection);
+    return [
+      { rel: 'self', href: this.itemUrl(collection, id), type: GEOJSON },
+      { rel: 'parent', href: collectionUrl, type: JSON_TYPE },
+      { rel: 'collection', href: collectionUrl, type: JSON_TYPE },
+      this.rootLink(),
+      ...keptLinks(stored),
+    ];
+  }
+
   item<T extends Partial<StacItem>>(item: T): T {
     const collection = item.collection;
     if (typeof collection !== 'string' || typeof item.id !== 'string') return item;
-    const collectionUrl = this.collectionUrl(collection);
-    return {
-      ...item,
-      links: [
-        { rel: 'self', href: this.itemUrl(collection, item.id), type: GEOJSON },
-        { rel: 'parent', href: collectionUrl, type: JSON_TYPE },
-        { rel: 'collection', href: collectionUrl, type: JSON_TYPE },
-        this.rootLink(),
-        ...keptLinks(item.links),
-      ],
-    };
+    return { ...item, links: this.itemLinks(collection, item.id, item.links) };
   }
 
   collection<T extends Partial<StacCollection>>(collection: T): T {

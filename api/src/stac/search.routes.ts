@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '@meridian/core/errors';
 import { applyFields } from '@meridian/core/stac/search/fields';
 import { parseCollectionSearch, parseItemSearch, type SearchMethod } from '@meridian/core/stac/search/search-request';
 import type { StacLink } from '@meridian/core/stac/stac-types';
+import { itemCollectionText } from './item-page.ts';
 import { GEOJSON, JSON_TYPE } from './links.ts';
 import { linksFor, pathParam, requestUrl, requireReadableCollection, visibilityOf, type StacDeps } from './stac-context.ts';
 
@@ -45,21 +46,27 @@ export function searchRoutes(deps: StacDeps): Router {
     // collections finds what the caller may list.
     if (collectionId !== undefined) search.collections = [collectionId];
     else search.visibility = visibilityOf(req);
-    const page = await deps.catalog.searchItems(search);
     const links = linksFor(req, deps);
-    const self = requestUrl(req, deps).href;
+    const collectionLinks = (page: { next?: string; prev?: string }): StacLink[] => [
+      { rel: 'self', href: requestUrl(req, deps).href, type: GEOJSON },
+      links.rootLink(),
+      ...(collectionId === undefined ? [] : [
+        { rel: 'parent', href: links.collectionUrl(collectionId), type: JSON_TYPE },
+        { rel: 'collection', href: links.collectionUrl(collectionId), type: JSON_TYPE },
+      ]),
+      ...pageLinks(req, deps, method, GEOJSON, page),
+    ];
+    if (fields === undefined) {
+      // Items as stored, copied into the page as text (item-page.ts).
+      const page = await deps.catalog.searchItemTexts(search);
+      res.type(GEOJSON).send(itemCollectionText({ features: page.features, links: collectionLinks(page), numberMatched: page.numberMatched }, links));
+      return;
+    }
+    const page = await deps.catalog.searchItems(search);
     res.type(GEOJSON).json({
       type: 'FeatureCollection',
       features: page.features.map((item) => applyFields(links.item(item), fields)),
-      links: [
-        { rel: 'self', href: self, type: GEOJSON },
-        links.rootLink(),
-        ...(collectionId === undefined ? [] : [
-          { rel: 'parent', href: links.collectionUrl(collectionId), type: JSON_TYPE },
-          { rel: 'collection', href: links.collectionUrl(collectionId), type: JSON_TYPE },
-        ]),
-        ...pageLinks(req, deps, method, GEOJSON, page),
-      ],
+      links: collectionLinks(page),
       numberMatched: page.numberMatched,
       numberReturned: page.features.length,
     });

@@ -562,6 +562,38 @@ function writeCases(open: Open): void {
       });
     });
 
+    test('searchItemTexts gives the searchItems page with each item as written: its JSON text without links, its links apart', async () => {
+      await withIndex(open, async (index) => {
+        await index.upsertCollections([collectionA]);
+        const odd = ['quote " and \\ backslash', 'line\u2028separator\u2029', 'astral 🛰️ 𝔘', 'tab\tnewline\ncr\r', 'nul \u0000', 'é and e\u0301', '</script>'];
+        const written: StacItem[] = [
+          {
+            ...valid('text-links'),
+            links: [{ rel: 'license', href: 'https://example.com/licence?a="b"&c=\\d' }, { rel: 'self', href: 'relative.json' }],
+            assets: { data: { href: 'https://example.com/ü.tif', title: odd[2], roles: ['data'] } },
+          },
+          valid('text-odd "\\ ü', 'write-a', { odd, nested: { deep: [1, 2.5, 1e21, -3e-7, null, true, { '': 'empty key', ключ: odd[0] }] } }),
+          (({ links: _, ...rest }) => rest as StacItem)(valid('text-no-links')),
+        ];
+        assert.deepEqual(await index.upsertItems(written), { written: written.length, errors: [] });
+        const params = { collections: ['write-a'], sortby: 'id', limit: 2 };
+        for (let token: string | undefined, pages = 0; pages === 0 || token; pages++) {
+          const search = itemSearch({ ...params, ...(token ? { token } : {}) });
+          const [texts, objects] = [await index.searchItemTexts(search), await index.searchItems(search)];
+          assert.deepEqual({ ...texts, features: texts.features.map((t) => t.id) }, { ...objects, features: objects.features.map((f) => f.id) }, 'the same page, count and tokens');
+          for (const [i, text] of texts.features.entries()) {
+            const { links, ...rest } = written.find((w) => w.id === text.id) as StacItem;
+            assert.equal(text.collection, 'write-a');
+            assert.match(text.json, /^\{.*\}$/s);
+            assert.deepEqual(JSON.parse(text.json), rest, text.id);
+            assert.deepEqual(text.links, links, `${text.id}: links`);
+            assert.deepEqual(objects.features[i], written.find((w) => w.id === text.id));
+          }
+          token = texts.next;
+        }
+      });
+    });
+
     test('datetimes with offsets and fractions compare as instants', async () => {
       await withIndex(open, async (index) => {
         await index.upsertCollections([collectionA]);

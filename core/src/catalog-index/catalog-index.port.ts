@@ -2,7 +2,7 @@
 // Every adapter (SQLite embedded, Elasticsearch/OpenSearch scale-out) passes the
 // one contract suite in catalog-index.contract.ts.
 import type { CatalogVisibility, RepositoryRef } from '../access/access-rule.ts';
-import type { ItemRef, StacCollection, StacItem } from '../stac/stac-types.ts';
+import type { ItemRef, StacCollection, StacItem, StacLink } from '../stac/stac-types.ts';
 import type { CollectionSearch, ItemSearch, SearchFilters } from '../stac/search/search-query.ts';
 
 /** The outcome of a bulk write: every input is either written or listed with why not. */
@@ -25,6 +25,21 @@ export interface Page<T> {
   /** Tokens for the neighbouring pages, when there are any. */
   next?: string;
   prev?: string;
+}
+
+/**
+ * A found item as JSON text, so that an API writes a page of items without parsing
+ * and re-serialising each one: the item's members but its links as the JSON text
+ * of one object, and its stored links apart, since an API replaces those with
+ * links of its own on every request.
+ */
+export interface ItemText {
+  id: string;
+  collection: string;
+  /** The item without `links`: a JSON object text, `{…}`. */
+  json: string;
+  /** The item's stored links, when it has them. */
+  links?: StacLink[];
 }
 
 /** JSON Schema of the properties one can filter by, derived from the indexed data. */
@@ -85,6 +100,8 @@ export interface CatalogIndex {
   getItem(ref: ItemRef): Promise<StacItem | undefined>;
 
   searchItems(search: ItemSearch): Promise<Page<StacItem>>;
+  /** The same page as searchItems, each item as text (ItemText). */
+  searchItemTexts(search: ItemSearch): Promise<Page<ItemText>>;
   searchCollections(search: CollectionSearch): Promise<Page<StacCollection>>;
 
   /**

@@ -67,6 +67,9 @@ export function elasticsearchClient(client: Client): SearchEngineClient {
     async updateAliases(actions) {
       await call(() => client.indices.updateAliases({ actions: json(actions) }));
     },
+    async addFields(index, properties) {
+      await call(() => client.indices.putMapping({ index, properties: json(properties), ignore_unavailable: true, allow_no_indices: true }));
+    },
     async mappingMeta(index) {
       const mappings = await call<Record<string, { mappings?: { _meta?: Json } }>>(() => client.indices.getMapping({ index }));
       return Object.values(mappings)[0]?.mappings?._meta ?? {};

@@ -31,6 +31,8 @@ export type CreateIndex = (alias: string, alsoIn: string[]) => Promise<void>;
 
 export interface ItemIndexLayout {
   readonly name: IndexLayoutName;
+  /** An alias every item index joins. */
+  readonly allItems: string;
   /** The alias a collection's items are written to and read from. */
   itemAlias(collection: string): string;
   /** The routing of a collection's items, when they share an index with others. */
@@ -56,6 +58,7 @@ export function singleIndexLayout(client: SearchEngineClient, prefix: string): I
   const alias = `${prefix}-items`;
   return {
     name: 'single',
+    allItems: alias,
     itemAlias: () => alias,
     routing: (collection) => collection,
     // A search's routing is a comma-separated list: an id holding a comma would split, so such a search reads every shard.
@@ -76,6 +79,7 @@ export function perCollectionLayout(client: SearchEngineClient, prefix: string):
   const aliasOf = (collection: string) => `${prefix}-items-${createHash('sha256').update(collection).digest('hex').slice(0, 32)}`;
   return {
     name: 'per-collection',
+    allItems: all,
     itemAlias: aliasOf,
     routing: () => undefined,
     // A long list would not fit in the request line; the query filters by collection anyway.

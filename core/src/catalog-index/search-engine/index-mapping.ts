@@ -10,13 +10,19 @@
 // a `float` would lose digits and a `long` would truncate a later 12.5, while a
 // double keeps every integer JSON (and JavaScript) can carry exactly.
 //
-// The document as written is kept in `doc`, stored but not indexed (assets, links
-// and all); the indexed fields are derived from it and kept in `_source` too, so
-// that `_reindex` can copy them into an index with a newer mapping.
+// A collection as written is kept in `doc`, stored but not indexed (assets, links
+// and all). An item is kept as text (`json`, the item without its links, a string
+// the engine stores but neither parses nor indexes) and its links apart (`links`),
+// as ItemText hands them over: a page of items is the engine's strings copied
+// into the answer, not thousands of members the engine, the client and the API
+// each rebuild (mapping 1 kept items in `doc` too; SearchEngineCatalogIndex reads
+// both and its reindex() rewrites such documents). The indexed fields are derived
+// from the document and kept in `_source` too, so that `_reindex` can copy them
+// into an index with a newer mapping.
 import type { Json } from './search-engine-client.ts';
 
 /** Bump when the mapping or the analysis changes; SearchEngineCatalogIndex.reindex() moves the data. */
-export const MAPPING_VERSION = 1;
+export const MAPPING_VERSION = 2;
 
 /**
  * Lucene refuses terms over 32766 bytes; 8191 characters stay below that in
@@ -92,11 +98,17 @@ const COMMON_FIELDS = {
   p: { type: 'object', dynamic: true },
 };
 
+/** What mapping 2 added to items: their text and their links (see above). */
+export const ITEM_TEXT_FIELDS = {
+  json: { type: 'keyword', index: false, doc_values: false },
+  links: { type: 'object', enabled: false },
+};
+
 export type IndexKind = 'items' | 'collections';
 
 export function indexBody(kind: IndexKind, options: IndexSettingsOptions): { settings: Json; mappings: Json } {
   const properties = kind === 'items'
-    ? { ...COMMON_FIELDS, collection: keyword, datetime: date, centroid: { type: 'geo_point' } }
+    ? { ...COMMON_FIELDS, ...ITEM_TEXT_FIELDS, collection: keyword, datetime: date, centroid: { type: 'geo_point' } }
     : COMMON_FIELDS;
   return {
     settings: {

@@ -4,8 +4,10 @@ import { createHash } from 'node:crypto';
 import { repositoryKey, type RepositoryRef } from '../../access/access-rule.ts';
 import type { RepositoryState, Visibility } from '../../accounts/accounts.types.ts';
 import { parseDate, parseRfc3339 } from '../../stac/datetime.ts';
-import type { QueryableField } from '../catalog-index.port.ts';
+import type { ItemText, QueryableField } from '../catalog-index.port.ts';
+import type { StacItem, StacLink } from '../../stac/stac-types.ts';
 import type { CollectionRecord, ItemRecord } from '../index-record.ts';
+import { splitItem } from '../item-text.ts';
 import type { Json } from './search-engine-client.ts';
 
 /** A collection's access attributes (its repository's), copied onto each of its items so that searches filter inside the engine. */
@@ -126,8 +128,25 @@ export function itemDocument(record: ItemRecord, access: AccessFields): Json {
     text: record.text,
     access,
     ...propertyFields(record.item.properties),
-    doc: record.item,
+    ...splitItem(record.item),
   };
+}
+
+/** What an item's ItemText is read from (itemTextOf). */
+export const ITEM_TEXT_SOURCE = ['id', 'collection', 'json', 'links', 'doc'];
+
+/** An item document's ItemText; a document of mapping 1 holds the item as an object in `doc` instead. */
+export function itemTextOf(source: Json): ItemText {
+  const { id, collection } = source as { id: string; collection: string };
+  if (typeof source.json !== 'string') return { id, collection, ...splitItem(source.doc as StacItem) };
+  return source.links === undefined ? { id, collection, json: source.json } : { id, collection, json: source.json, links: source.links as StacLink[] };
+}
+
+/** An item document of mapping 1 in the form of the current one. */
+export function withItemText(source: Json): Json {
+  if (typeof source.json === 'string') return source;
+  const { doc, ...rest } = source;
+  return { ...rest, ...splitItem(doc as StacItem) };
 }
 
 /** Collection members worth filtering by; links and assets are only stored. */

@@ -30,7 +30,8 @@ export interface SearchResponse {
   took?: number;
   hits: {
     total: { value: number; relation: 'eq' | 'gte' };
-    hits: (StoredDocument & { sort?: (string | number | null)[] })[];
+    /** `_version` when the search asks for `version: true`; `_routing` for routed documents. */
+    hits: (StoredDocument & { sort?: (string | number | null)[]; _version?: number; _routing?: string })[];
   };
   aggregations?: Record<string, Json>;
 }
@@ -58,6 +59,8 @@ export interface SearchEngineClient {
   deleteIndices(indices: string[]): Promise<void>;
   /** Applies alias actions in one atomic step. */
   updateAliases(actions: Json[]): Promise<void>;
+  /** Adds fields to the mappings of the indices `index` names (an alias or pattern; none is fine). */
+  addFields(index: string, properties: Json): Promise<void>;
   /** The `_meta` of an index's mapping. */
   mappingMeta(index: string): Promise<Json>;
   refresh(index: string): Promise<void>;

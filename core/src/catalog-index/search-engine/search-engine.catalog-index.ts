@@ -25,8 +25,9 @@ import type { CatalogVisibility, RepositoryRef } from '../../access/access-rule.
 import type { CollectionSearch, ItemSearch, SearchFilters } from '../../stac/search/search-query.ts';
 import type { ItemRef, StacCollection, StacItem } from '../../stac/stac-types.ts';
 import type {
-  AggregationDescription, AggregationRequest, AggregationResult, Bucket, BulkError, BulkResult, CatalogIndex, Page, QueryableField, Queryables,
+  AggregationDescription, AggregationRequest, AggregationResult, Bucket, BulkError, BulkResult, CatalogIndex, ItemText, Page, QueryableField, Queryables,
 } from '../catalog-index.port.ts';
+import { itemOfText, itemPage } from '../item-text.ts';
 import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-record.ts';
 import { STANDARD_AGGREGATIONS } from '../sqlite/sqlite.catalog-index.ts';
 import type { Geometry } from 'geojson';
@@ -36,10 +37,11 @@ import type { Cql2Expr, Operation } from '../../stac/cql2/cql2-ast.ts';
 import { isOperation } from '../../stac/cql2/cql2-check.ts';
 import { and, cql2ToQuery, EXACT_ONLY_RELATIONS, literalGeometry, MATCH_ALL, MATCH_NONE, term, type Query } from './cql2-to-query.ts';
 import { aliasOfIndex, perCollectionLayout, singleIndexLayout, type IndexLayoutName, type ItemIndexLayout, type SearchTargetIndex } from './index-layout.ts';
-import { indexBody, type IndexKind } from './index-mapping.ts';
+import { indexBody, ITEM_TEXT_FIELDS, type IndexKind } from './index-mapping.ts';
 import { collectionTarget, filterQuery, itemTarget, pagePlan, paginate, visibilityQuery, type SearchTarget } from './search-body.ts';
 import {
-  accessOf, collectionDocument, documentId, itemDocument, parseKind, PUBLIC_ACCESS, repositoryOf, sameAccess, type AccessFields,
+  accessOf, collectionDocument, documentId, itemDocument, itemTextOf, ITEM_TEXT_SOURCE, parseKind, PUBLIC_ACCESS, repositoryOf, sameAccess, withItemText,
+  type AccessFields,
 } from './search-documents.ts';
 import { SearchEngineError, type Json, type RefreshPolicy, type SearchEngineClient, type SearchResponse } from './search-engine-client.ts';
 
@@ -125,6 +127,9 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
     const index = new SearchEngineCatalogIndex(options);
     await index.#ensure(index.#collections, 'collections', []);
     await index.#layout.open((alias, alsoIn) => index.#ensure(alias, 'items', alsoIn));
+    // Item indices of mapping 1 take items in the current form too (adding fields
+    // is an online change; a no-op once they are there). reindex() rewrites their documents.
+    await options.client.addFields(index.#layout.allItems, ITEM_TEXT_FIELDS);
     return index;
   }
 
@@ -170,13 +175,16 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
       const next = `${aliasOfIndex(current)}_v${generation}`;
       // A second reindex running at the same time fails here: the name is taken.
       if (await this.#client.createIndex(next, this.#body(kind)) === 'exists') throw new Error(`${this.#client.engine}: ${next} already exists (is another reindex running?)`);
-      const copy = () => this.#client.reindex({
-        source: { index: current },
-        dest: { index: next, version_type: 'external' },
-        conflicts: 'proceed',
-      });
-      const first = await copy();
-      if (first.failures.length > 0) throw new Error(`${this.#client.engine}: reindexing ${current} into ${next} failed: ${JSON.stringify(first.failures.slice(0, 3))}`);
+      const version = Number((await this.#client.mappingMeta(current)).meridian_mapping_version ?? 1);
+      const copy = kind === 'items' && version < 2 ? () => this.#copyWithItemText(current, next) : async () => {
+        const copied = await this.#client.reindex({
+          source: { index: current },
+          dest: { index: next, version_type: 'external' },
+          conflicts: 'proceed',
+        });
+        if (copied.failures.length > 0) throw new Error(`${this.#client.engine}: reindexing ${current} into ${next} failed: ${JSON.stringify(copied.failures.slice(0, 3))}`);
+      };
+      await copy();
       await this.#client.updateAliases([
         { remove: { index: current, alias } },
         { add: { index: next, alias, is_write_index: true } },
@@ -189,6 +197,33 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
       created.push(next);
     }
     return created;
+  }
+
+  /**
+   * Copies the item documents of `from` (of mapping 1) into `to` through this
+   * process, each in the current form (withItemText), with external versions as
+   * _reindex copies them. Not by _reindex: its painless script cannot write an
+   * item as JSON text.
+   */
+  async #copyWithItemText(from: string, to: string): Promise<void> {
+    const PAGE = 1000;
+    for (let after: (string | number | null)[] | undefined; ;) {
+      const { hits } = await this.#client.search(from, {
+        query: MATCH_ALL, size: PAGE, sort: itemTarget.tieBreakers.map((field) => ({ [field]: 'asc' })), version: true, track_total_hits: false,
+        ...(after ? { search_after: after } : {}),
+      });
+      const operations = hits.hits.flatMap((hit) => [
+        { index: { _index: to, _id: hit._id, version: hit._version, version_type: 'external', ...(hit._routing === undefined ? {} : { routing: hit._routing }) } },
+        withItemText(hit._source),
+      ]);
+      const results = operations.length > 0 ? await this.#client.bulk(operations, false) : [];
+      // 409: the destination holds that version or a newer one already.
+      const failed = results.filter((r) => r.error && r.status !== 409);
+      if (failed.length > 0) throw new Error(`${this.#client.engine}: copying ${from} into ${to} failed: ${failed.slice(0, 3).map((r) => r.error ? message(r.error) : r.status).join('; ')}`);
+      if (hits.hits.length < PAGE) break;
+      after = hits.hits[hits.hits.length - 1].sort;
+    }
+    await this.#client.refresh(to);
   }
 
   /** The physical indices of this catalog. */
@@ -378,9 +413,9 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
 
   async getItem(ref: ItemRef): Promise<StacItem | undefined> {
     const found = await this.#client.get(this.#layout.itemAlias(ref.collection), documentId(ref.collection, ref.id), {
-      routing: this.#layout.routing(ref.collection), source: ['doc'],
+      routing: this.#layout.routing(ref.collection), source: ITEM_TEXT_SOURCE,
     });
-    return found?._source.doc as StacItem | undefined;
+    return found ? itemOfText(itemTextOf(found._source)) : undefined;
   }
 
   async #query(index: string, body: Json, options: { routing?: string; ignoreUnavailable?: boolean } = {}): Promise<SearchResponse> {
@@ -441,7 +476,8 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
     return decided;
   }
 
-  async #search<T>(target: SearchTarget, search: ItemSearch | CollectionSearch): Promise<Page<T>> {
+  /** `read` makes a result of a hit's `_source`, of which the engine returns the fields `source` names. */
+  async #search<T>(target: SearchTarget, search: ItemSearch | CollectionSearch, source: string[], read: (source: Json) => T): Promise<Page<T>> {
     const plan = pagePlan(target, search.sortby, search.token);
     const where = target === itemTarget ? this.#layout.searchTarget((search as ItemSearch).collections) : { index: this.#collections };
     const decided = await this.#decideExactRelations(target, where, search.filter);
@@ -450,19 +486,23 @@ export class SearchEngineCatalogIndex implements CatalogIndex {
       sort: plan.sort,
       size: search.limit + 1,
       track_total_hits: this.#countLimit ?? true,
-      _source: ['doc'],
+      _source: source,
       ...(plan.searchAfter ? { search_after: plan.searchAfter } : {}),
     }, where);
     const { page, next, prev } = paginate(response.hits.hits, search.limit, plan, search.token !== undefined);
-    return { features: page.map((hit) => hit._source.doc as T), numberMatched: response.hits.total.value, next, prev };
+    return { features: page.map((hit) => read(hit._source)), numberMatched: response.hits.total.value, next, prev };
   }
 
   async searchItems(search: ItemSearch): Promise<Page<StacItem>> {
-    return this.#search<StacItem>(itemTarget, search);
+    return itemPage(await this.searchItemTexts(search));
+  }
+
+  async searchItemTexts(search: ItemSearch): Promise<Page<ItemText>> {
+    return this.#search(itemTarget, search, ITEM_TEXT_SOURCE, itemTextOf);
   }
 
   async searchCollections(search: CollectionSearch): Promise<Page<StacCollection>> {
-    return this.#search<StacCollection>(collectionTarget, search);
+    return this.#search(collectionTarget, search, ['doc'], (source) => source.doc as StacCollection);
   }
 
   async queryables(collectionId?: string, visibility?: CatalogVisibility): Promise<Queryables> {

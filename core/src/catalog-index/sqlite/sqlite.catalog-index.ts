@@ -13,8 +13,9 @@ import { parseRfc3339 } from '../../stac/datetime.ts';
 import type { CollectionSearch, ItemSearch, SearchFilters } from '../../stac/search/search-query.ts';
 import type { ItemRef, StacCollection, StacItem } from '../../stac/stac-types.ts';
 import type {
-  AggregationDescription, AggregationRequest, AggregationResult, BulkError, BulkResult, CatalogIndex, Page, QueryableField, Queryables,
+  AggregationDescription, AggregationRequest, AggregationResult, BulkError, BulkResult, CatalogIndex, ItemText, Page, QueryableField, Queryables,
 } from '../catalog-index.port.ts';
+import { itemPage } from '../item-text.ts';
 import { toCollectionRecord, toItemRecord, type ItemRecord } from '../index-record.ts';
 import { join, jsonPath, sql, type SqlValue } from './cql2-to-sql.ts';
 import { columnValue, DEFAULT_INDEXED_PROPERTIES, indexedPropertiesProblem } from './indexed-properties.ts';
@@ -30,6 +31,9 @@ const BUCKET_LIMIT = 100;
 
 /** A document as searches and getItem return it: the stored rest with its geometry and properties set back. */
 const ITEM_JSON = "json_set(item_docs.doc, '$.geometry', json(items.geometry), '$.properties', json(items.properties))";
+/** A found item as ItemText: the same document without its links, and its links. */
+const ITEM_TEXT = `(SELECT json_remove(${ITEM_JSON}, '$.links') FROM item_docs WHERE item_docs.rid = items.rid) AS json, `
+  + "(SELECT json_extract(item_docs.doc, '$.links') FROM item_docs WHERE item_docs.rid = items.rid) AS links, items.id AS id, items.collection AS collection";
 
 export interface SqliteCatalogIndexOptions {
   /** Properties copied into indexed columns (indexed-properties.ts); default DEFAULT_INDEXED_PROPERTIES. */
@@ -470,7 +474,8 @@ export class SqliteCatalogIndex implements CatalogIndex {
     return row ? (JSON.parse(row.json) as StacItem) : undefined;
   }
 
-  #search<T>(target: SearchTarget, select: string, search: ItemSearch | CollectionSearch): Page<T> {
+  /** `select` lists the columns `read` makes a result of. */
+  #search<T>(target: SearchTarget, select: string, search: ItemSearch | CollectionSearch, read: (row: Record<string, SqlValue>) => T): Page<T> {
     const plan = pagePlan(target, search.sortby, search.token);
     // Free text alone is matched in the text index first, once: its matches are
     // listed in a temporary table, which counts them and which the page's query
@@ -493,26 +498,33 @@ export class SqliteCatalogIndex implements CatalogIndex {
     // The page's rows are chosen first and their documents built after, so that
     // sorting many matches never builds the documents of rows it then drops.
     const rows = this.#db
-      .prepare(`SELECT ${select} AS json, ${keyColumns} FROM ${target.table} WHERE ${target.table}.rid IN `
+      .prepare(`SELECT ${select}, ${keyColumns} FROM ${target.table} WHERE ${target.table}.rid IN `
         + `(SELECT ${target.table}.rid FROM ${target.table} WHERE ${conditions} ORDER BY ${order} LIMIT ?) ORDER BY ${order}`)
       .all(...where.params, ...(plan.after?.params ?? []), search.limit + 1) as Record<string, SqlValue>[];
-    const withValues = rows.map((row) => ({ json: row.json as string, sortValues: plan.keys.map((_, i) => row[`k${i}`]) }));
+    const withValues = rows.map((row) => ({ row, sortValues: plan.keys.map((_, i) => row[`k${i}`]) }));
     const { page, next, prev } = paginate(withValues, search.limit, plan, search.token !== undefined);
     // A first page holding every match has counted them already.
     const n = textMatches ?? (search.token === undefined && rows.length <= search.limit
       ? rows.length
       : (this.#db.prepare(`SELECT count(*) AS n FROM ${target.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n);
     if (textMatch !== undefined) this.#statements.clearTextHits.run();
-    return { features: page.map((row) => JSON.parse(row.json) as T), numberMatched: n, next, prev };
+    return { features: page.map(({ row }) => read(row)), numberMatched: n, next, prev };
   }
 
   async searchItems(search: ItemSearch): Promise<Page<StacItem>> {
+    return itemPage(await this.searchItemTexts(search));
+  }
+
+  async searchItemTexts(search: ItemSearch): Promise<Page<ItemText>> {
     this.#buildIndexes();
-    return this.#search<StacItem>(this.#itemTarget, `(SELECT ${ITEM_JSON} FROM item_docs WHERE item_docs.rid = items.rid)`, search);
+    return this.#search<ItemText>(this.#itemTarget, ITEM_TEXT, search, (row) => ({
+      id: row.id as string, collection: row.collection as string, json: row.json as string,
+      ...(row.links === null ? {} : { links: JSON.parse(row.links as string) }),
+    }));
   }
 
   async searchCollections(search: CollectionSearch): Promise<Page<StacCollection>> {
-    return this.#search<StacCollection>(collectionTarget, 'collections.doc', search);
+    return this.#search<StacCollection>(collectionTarget, 'collections.doc AS json', search, (row) => JSON.parse(row.json as string));
   }
 
   async queryables(collectionId?: string, visibility?: CatalogVisibility): Promise<Queryables> {
