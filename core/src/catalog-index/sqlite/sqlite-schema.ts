@@ -92,13 +92,12 @@ export function itemIndexes(properties: readonly string[]): { name: string; sql:
     // In the default order, and covering datetime searches: their range of dt (see
     // DATETIME_REACH_KEY) finds the page and the count without reading a row.
     { name: 'items_by_datetime', sql: 'CREATE INDEX IF NOT EXISTS items_by_datetime ON items (dt, id, collection, dt_start, dt_end)' },
-    // Covers collection + datetime filters, so counting them reads no table rows.
-    { name: 'items_by_collection_interval', sql: 'CREATE INDEX IF NOT EXISTS items_by_collection_interval ON items (collection, dt_start, dt_end)' },
-    // In the default order within a collection, and covering the indexed properties:
-    // a filter on them walks it for a page and counts from it, never reading a row.
+    // In the default order within a collection, and covering the indexed properties and
+    // the interval: a filter on them, or a datetime search (within the reach), walks it
+    // for a page and counts from it, never reading a row.
     {
       name: 'items_by_collection',
-      sql: `CREATE INDEX IF NOT EXISTS items_by_collection ON items (${['collection', 'dt', 'id', ...properties.map(propertyColumn)].join(', ')})`,
+      sql: `CREATE INDEX IF NOT EXISTS items_by_collection ON items (${['collection', 'dt', 'id', ...properties.map(propertyColumn), 'dt_start', 'dt_end'].join(', ')})`,
     },
   ];
 }
@@ -179,9 +178,12 @@ export function migrate(db: DatabaseSync, properties: readonly string[]): void {
         ALTER TABLE collections ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;`);
     }
     if (version < 3) moveDocumentsOut(db);
-    // Version 4: datetime searches walk a covering items_by_datetime within the datetime
-    // reach (an index on dt_start alone served them scanning half the table).
-    if (version < 4) db.exec('DROP INDEX IF EXISTS items_by_interval; DROP INDEX IF EXISTS items_by_datetime;');
+    // Version 4: datetime searches walk the datetime and collection indexes, which now
+    // cover the interval, within the datetime reach (indexes led by dt_start served them
+    // scanning every item on one side of the interval).
+    if (version < 4) {
+      db.exec('DROP INDEX IF EXISTS items_by_interval; DROP INDEX IF EXISTS items_by_collection_interval; DROP INDEX IF EXISTS items_by_datetime;');
+    }
     db.exec(DDL);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) SELECT ?, coalesce(max(max(abs(dt - dt_start), abs(dt_end - dt))), 0) FROM items')
       .run(DATETIME_REACH_KEY);

@@ -100,7 +100,7 @@ const indexNames = (file: string) => {
     db.close();
   }
 };
-const ITEM_INDEXES = ['items_by_collection', 'items_by_collection_interval', 'items_by_datetime'];
+const ITEM_INDEXES = ['items_by_collection', 'items_by_datetime'];
 const search = (params: Record<string, unknown>) => parseItemSearch({ limit: 1000, ...params }, 'POST', { defaultLimit: 10, maxLimit: 10_000 }).search;
 
 test('a bulk load drops the item indexes with its rows and the next read builds them; searches in between stay right', async () => {
@@ -251,7 +251,7 @@ test('changing the indexed properties takes effect at the next open, with the sa
     const covering = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'items_by_collection'").get() as { sql: string }).sql;
     db.close();
     assert.deepEqual(columns, ['prop:city', 'prop:threshold']);
-    assert.match(covering, /"prop:city", "prop:threshold"\)$/);
+    assert.match(covering, /"prop:city", "prop:threshold", dt_start, dt_end\)$/);
     assert.equal((await second.searchItems(search(filter))).numberMatched, items.filter(count).length);
     assert.throws(() => new SqliteCatalogIndex(file, { indexedProperties: ['bad"name'] }), /not a property name/);
   } finally {
