@@ -63,7 +63,16 @@ export function not(q: Query): Query {
 }
 
 export const term = (field: string, value: unknown): Query => ({ term: { [field]: value } });
-export const terms = (field: string, values: unknown[]): Query => (values.length === 0 ? MATCH_NONE : { terms: { [field]: values } });
+/**
+ * One value is a `term` query: OpenSearch 3 runs a `terms` query as a bitset of
+ * every document holding one of the values, built before the conjunction is walked
+ * (a collection's 240,000 items for `collections=`), where a term query is an
+ * iterator the conjunction advances (profiled on 1,000,000 items).
+ */
+export const terms = (field: string, values: unknown[]): Query => {
+  if (values.length === 0) return MATCH_NONE;
+  return values.length === 1 ? term(field, values[0]) : { terms: { [field]: values } };
+};
 const exists = (field: string): Query => ({ exists: { field } });
 const constant = (value: boolean | null): Truth => ({ t: value === true ? MATCH_ALL : MATCH_NONE, f: value === false ? MATCH_ALL : MATCH_NONE });
 
