@@ -1,5 +1,6 @@
 // Search benchmark of the embedded catalog (SQLite): loads N synthetic items,
-// then times a fixed query mix through CatalogIndex.searchItems, parsing each
+// then times a fixed query mix through CatalogIndex.searchItemTexts (what the STAC
+// API writes its pages from), parsing each
 // query with parseItemSearch as the API does.
 //
 //   node bench/search/run.ts [--items N] [--batch B] [--load-rounds L] [--dir PATH] [--reuse] [--runs R] [--no-docs]
@@ -206,7 +207,7 @@ interface Sample {
 async function timed(index: SqliteCatalogIndex, params: Params): Promise<Sample> {
   const { search } = parseItemSearch(params, 'GET', LIMITS);
   const t0 = performance.now();
-  const page = await index.searchItems(search);
+  const page = await index.searchItemTexts(search);
   const ms = performance.now() - t0;
   return { ms, matched: page.numberMatched, returned: page.features.length };
 }
@@ -217,7 +218,7 @@ async function deepPage(index: SqliteCatalogIndex, params: Params): Promise<Samp
   let depth = 1;
   for (; depth < DEPTH; depth++) {
     const { search } = parseItemSearch(token ? { ...params, token } : params, 'GET', LIMITS);
-    const page = await index.searchItems(search);
+    const page = await index.searchItemTexts(search);
     if (!page.next) break;
     token = page.next;
   }
@@ -321,7 +322,7 @@ function report(loadStats: LoadStats, rows: Row[], size: number): string {
         + `${fmt(loadStats.items / loadStats.cpuSeconds, 0)} items/s of CPU time`
         + `${loadStats.threadCpuSeconds !== undefined ? ` (calling thread ${fmt(1e6 * loadStats.threadCpuSeconds / loadStats.items)} µs, write worker and others ${fmt(1e6 * (loadStats.cpuSeconds - loadStats.threadCpuSeconds) / loadStats.items)} µs)` : ''}` : ''}${loadStats.loadAverage ? `; 1-minute load average ${loadStats.loadAverage.map((l) => fmt(l, 1)).join(' to ')} meanwhile` : ''}. Target > ${targetLoad.toLocaleString('en-US')} items/s: ${loadRate > targetLoad ? 'met' : 'missed'}.`,
     '',
-    `**Queries**: latency of one \`CatalogIndex.searchItems\` call (including the \`numberMatched\` count), with parameters parsed by `
+    `**Queries**: latency of one \`CatalogIndex.searchItemTexts\` call, the page the STAC API writes its response from (including the \`numberMatched\` count), with parameters parsed by `
       + `\`parseItemSearch\` from GET-style parameters and drawn from a seeded PRNG, so every run differs. ${RUNS} timed runs per row `
       + `after ${WARMUP} warm-up runs and with the database file read once into the OS page cache beforehand (deep pagination: ${deepRuns()} runs, each walking ${DEPTH - 1} pages first). Default sort (datetime descending). `
       + `1-minute load average ${loadRange(querySamples).map((l) => fmt(l, 1)).join(' to ')} during the queries (on ${availableParallelism()} cores: above that, other processes held the CPU part of the time).`,
