@@ -1,6 +1,7 @@
 // The query, sort and keyset paging of one search over the items index or the
 // collections index: what SearchEngineCatalogIndex sends as a search body.
 import type { CatalogScope, CatalogVisibility } from '../../access/access-rule.ts';
+import type { RepositoryState, Visibility } from '../../accounts/accounts.types.ts';
 import { ValidationError } from '../../errors.ts';
 import type { Cql2Expr } from '../../stac/cql2/cql2-ast.ts';
 import type { FreeText } from '../../stac/search/free-text.ts';
@@ -62,6 +63,22 @@ export const collectionTarget: SearchTarget = {
   tieBreakers: ['id'],
 };
 
+const VISIBILITIES: Record<Visibility, true> = { public: true, unlisted: true, restricted: true };
+const STATES: Record<RepositoryState, true> = { published: true, draft: true };
+const others = <T extends string>(all: Record<T, true>, one: T) => Object.keys(all).filter((value) => value !== one);
+
+/**
+ * Public, published and not disabled: what anyone finds. Stated as the absence of
+ * every other value (the records above list them all, so a new one cannot be
+ * missed) because nearly every item is public and published: three term queries
+ * matching almost every document each cost the conjunction an advance per
+ * candidate, where excluding the few others costs next to nothing (the A/B in
+ * docs/benchmarks.md).
+ */
+const LISTED: Query = { bool: { must_not: [
+  terms('access.visibility', others(VISIBILITIES, 'public')), terms('access.state', others(STATES, 'published')), term('access.disabled', true),
+] } };
+
 /**
  * The access filter of access-rule.ts (catalogVisibility) over the access fields
  * every collection and item carries: what the caller may find.
@@ -71,7 +88,7 @@ export function visibilityQuery(v: CatalogVisibility): Query {
   const within = (scope: CatalogScope): Query => or([terms('access.account', scope.accounts), terms('access.repository', scope.repositories)]);
   const live = [term('access.state', 'published'), term('access.disabled', false)];
   return or([
-    and([term('access.visibility', 'public'), ...live]),
+    LISTED,
     within(v.owner),
     and([term('access.disabled', false), within(v.writer)]),
     and([term('access.visibility', 'restricted'), ...live, within(v.reader)]),
