@@ -32,7 +32,8 @@ const BUCKET_LIMIT = 100;
 /** A document as searches and getItem return it: the stored rest with its geometry and properties set back. */
 const ITEM_JSON = "json_set(item_docs.doc, '$.geometry', json(items.geometry), '$.properties', json(items.properties))";
 /** A found item as ItemText: the same document without its links, and its links. */
-const ITEM_TEXT = `(SELECT json_remove(${ITEM_JSON}, '$.links') FROM item_docs WHERE item_docs.rid = items.rid) AS json, `
+const ITEM_TEXT = "(SELECT json_set(json_remove(item_docs.doc, '$.links'), '$.geometry', json(items.geometry), '$.properties', json(items.properties)) "
+  + 'FROM item_docs WHERE item_docs.rid = items.rid) AS json, '
   + "(SELECT json_extract(item_docs.doc, '$.links') FROM item_docs WHERE item_docs.rid = items.rid) AS links, items.id AS id, items.collection AS collection";
 
 export interface SqliteCatalogIndexOptions {
