@@ -107,10 +107,13 @@ async function startNode(): Promise<LoopbackProcess | undefined> {
   const data = join(REPO, '.bench/opensearch');
   mkdirSync(data, { recursive: true });
   log(`starting OpenSearch on ${NODE_URL} (heap ${args.heap}, data in .bench/opensearch)`);
-  return startProcess('OpenSearch', join(home, 'bin', 'opensearch-loopback'), [String(args.port), data], {
+  const node = await startProcess('OpenSearch', join(home, 'bin', 'opensearch-loopback'), [String(args.port), data], {
     ready: { url: `${NODE_URL}/_cluster/health` }, deadlineMs: 180_000, stdin: 'pipe',
     env: { ...process.env, MERIDIAN_OPENSEARCH_HEAP: args.heap as string },
   });
+  // The node answers before it has opened the indices kept in .bench/opensearch; searches fail until it has.
+  await engine('/_cluster/health?wait_for_status=yellow&timeout=180s');
+  return node;
 }
 
 /** Items in the indices `pattern` names (0 when there are none). */
