@@ -418,7 +418,28 @@ const emptySeries = (): Series => ({ ms: [], matched: 0, returned: 0, shallow: 0
 
 const querySamples: number[] = [];
 
+/**
+ * Every kind of search a few times against both APIs before any row is timed: a
+ * node and an API just started would otherwise spend the first row's warm-up runs
+ * compiling, and that row alone would time them still warming up.
+ */
+async function warmUp(meridian: string, stacFastApi: string | undefined): Promise<void> {
+  const random = seededRandom(SEED - 1);
+  for (const [k, query] of QUERIES.entries()) {
+    for (const limit of LIMITS) {
+      for (let i = 0; i < WARMUP; i++) {
+        const params = { ...query.params(random), limit: String(limit) };
+        for (const base of [meridian, stacFastApi]) if (base) await search(base, params, k === QUERIES.length - 1 && i === 0);
+      }
+    }
+  }
+  engineTook = 0;
+  engineCalls = 0;
+  engineRoundTrip = 0;
+}
+
 async function runQueries(meridian: string, stacFastApi: string | undefined): Promise<Row[]> {
+  await warmUp(meridian, stacFastApi);
   querySamples.push(loadavg()[0]);
   const rows: Row[] = [];
   for (const [k, query] of QUERIES.entries()) {
@@ -545,7 +566,7 @@ function report(results: RunResult[]): string {
     '',
     `**Queries**: the embedded benchmark's query mix (bench/search/query-mix.ts, same seeds) as GET \`/search\` requests over HTTP on loopback, one at a time, `
       + `Meridian's and stac-fastapi's alternately for each drawn set of parameters (who goes first alternates); latency until the whole body has arrived. `
-      + `${main.runs} timed runs per row after ${main.warmup} warm-up runs (deep pagination: a quarter of those, each following \`next\` to page ${DEPTH}). `
+      + `${main.runs} timed runs per row after ${main.warmup} warm-up runs of every kind of search and ${main.warmup} of the row's own (deep pagination: a quarter of those, each following \`next\` to page ${DEPTH}). `
       + `Engine took: the sum of OpenSearch's \`took\` over the searches Meridian sent for the request (recorded by a wrapper of the adapter's client, `
       + `not in the API); API overhead = latency − took, per request (not for deep pagination, whose walk is untimed). Throughput ratio: requests/s at concurrency 1, i.e. the ratio of mean latencies. `
       + `1-minute load average ${main.queryLoadAverage.map((l) => fmt(l, 1)).join(' to ')} during the queries (on ${availableParallelism()} cores).`,
@@ -573,39 +594,40 @@ function report(results: RunResult[]): string {
 const NOTES: string[] = [
   'Notes (2026-11-22 runs):',
   '',
-  '- **Against stac-fastapi-opensearch**: Meridian is faster at p95 on every row but one. The exception, the CQL2 property filter at limit 10 '
-    + '(p50 15.7 ms against 15.3, p95 33.5 against 19.9; the first run, at a 1-minute load average of 3–7, gave 42.5 against 27.4), is the engine\'s time, not the API\'s: '
-    + 'its `took` alone is 10 ms at p50, against 4.4 ms of overhead. '
-    + 'With the default single index the filter runs over the one shard that holds all 1,000,000 items (routing narrows the shard, and there is only one), '
-    + 'while stac-fastapi keeps an index per collection and the same filter runs over that collection\'s 100,000–240,000 items. '
-    + 'The per-collection layout, measured below, is the remedy on this data; see the layout notes for why it is not the default. '
-    + 'At limit 100 the Python side of stac-fastapi (serializing 100 items) outweighs that, and Meridian is 1.8× faster at p95.',
+  '- **Against stac-fastapi-opensearch**: Meridian is faster at p95 on every row. The CQL2 property filter at limit 10, lost in the first run '
+    + '(33.5 ms against 19.9 at p95), was lost on the engine\'s time: `took` 10 ms at p50, against 4 for stac-fastapi\'s search on its index of that one collection. '
+    + 'The profile API and an interleaved A/B of query shapes on the same node and data (60 runs each, `.bench`-only scripts) found two costs stac-fastapi\'s query does not have. '
+    + 'What anyone may find (public, published, not disabled) was three term queries each matching nearly every document; it is now the absence of the other values '
+    + '(search-body.ts): engine took p50 16 → 9 ms at limit 10 and 23 → 15 ms at limit 100. '
+    + 'And `collections=x` was a `terms` query, which OpenSearch 3 turns into a bitset of the whole collection before walking the conjunction (6–23 ms in the profile); '
+    + 'one value is now a `term` query. Tried and not kept: stac-fastapi counts with a `_count` request in parallel with a search that stops counting at 10,000; '
+    + 'the same split here (page with `track_total_hits: false` ∥ a size-0 count) was no faster on 2 cores (round trip p50 14.6 against 13.2 ms at limit 10, 22.0 against 20.5 at limit 100). '
+    + 'Still dearer in the engine than stac-fastapi\'s (A/B, limit 100, took p50 15 ms against its 4): reading `_source` (4 ms; our documents carry every derived field too) '
+    + 'and the tie-breaker sorts on `id` and `collection` (4 ms), both left as they are.',
   '- **Free text is not the same search** (†): stac-fastapi\'s `q` is a `multi_match` of all the words OR-ed, with fuzziness AUTO, over id, collection, '
     + 'title, description and keywords, so `"Great Plains" AND landsat-8` matches items with any of those words (13–15× more items); Meridian reads '
     + '`q` as STAC\'s free-text syntax (phrases, AND/OR). The row shows what each API does with the same request, not the same work.',
-  '- **API overhead** (latency − `took`, p50) is 4.0–5.9 ms at limit 10 and 7.7–9.4 ms at limit 100, one engine call per request. About half of it '
-    + 'is between the adapter\'s client and the engine (the client\'s round trip − `took`: the engine serializing the hits, loopback, the client parsing '
-    + 'them); the rest is this process parsing and re-serializing the page — measured apart on 100 items (317 KB of engine response): JSON.parse 1.0–4.5 ms and '
-    + 'JSON.stringify of the page 3.0–4.1 ms on the loaded machine — plus Express and the benchmark\'s own HTTP client, which runs in the same process. '
-    + 'The 5 ms target is met on three rows of four at limit 10 (bbox + datetime: 5.9 ms) and missed at limit 100 by 3–4.5 ms: the remedy is not to parse the stored documents at all '
-    + '(copying the `doc` JSON text from the engine\'s answer into the page), a change to the CatalogIndex port left for later. '
-    + 'The machine was shared (another engineer\'s SQLite benchmark and OpenSearch tests): the loads ran at a 1-minute load average of 3–8 on 2 cores, '
-    + 'the first query run at 3–7; the table is from the rerun with `--reuse` at 1.9–2.8, and the two APIs were interleaved request by request either way.',
+  '- **API overhead** (latency − `took`, p50): item pages are now written from the item texts the engine stores (`searchItemTexts`, api/src/stac/item-page.ts), '
+    + 'with no JSON.parse of the items and no JSON.stringify of the page — on 100 items (330 KB) those took 0.8 and 0.7 ms at a load average of 1.6, '
+    + '1–4.5 and 3–4 ms on the loaded machine of the first run. The target is met at limit 10 on free text and nearly on the others (4.3–5.3 ms; bbox + datetime, '
+    + 'the first row, ran at the run\'s highest load), and missed at limit 100 (6.6–8.9 ms). Where the time goes, timed inside one request over the same node (60 runs): '
+    + 'at limit 10 (30 KB), 5.5 ms of overhead = the adapter client\'s round trip − took 2.9 (the engine parsing the request and writing the hits, loopback, '
+    + 'the client reading and parsing them) + the request reaching Express 0.6 + routing and parsing the search 0.5 + splicing and sending the page 0.6 + '
+    + 'the benchmark\'s client, in the same process, reading the body 0.7; at limit 100 (300 KB), the client round trip − took is 5.9, splicing and sending 1.9 '
+    + 'and reading the body 1.4. What is left is moving the page twice over loopback, not reshaping it. `took` is whole milliseconds, truncated, so the '
+    + 'overhead reads about 0.5 ms high on average. The same requests timed by curl in its own process showed no lower overhead.',
   '- **Loads**: both with two batches in flight, refresh_interval -1 and no replica until a final refresh (the adapter takes `refresh: false` for this). '
     + 'Meridian indexes more per item than stac-fastapi — every STAC property in typed fields, a string as four keyword fields (exact, case-, accent- and '
-    + 'both-folded, for CQL2\'s CASEI and ACCENTI), plus free-text, presence and kinds fields: 5.7 KB of JSON per document against about 3 KB, '
-    + 'and 2.5 GB of index against 0.8 GB once merged — and still loads faster (2,112 against 1,915 items/s with the default layout).',
-  '- **Index layouts**: an index per collection wins clearly where a search names one collection and filters it: the CQL2 property filter\'s p95 '
-    + 'is 2.1–2.5× lower (the same reason stac-fastapi wins that row above), and it loads about 1.9× faster (ten shards\' writers and merges instead of one, '
-    + 'though the single-index load ran at a higher machine load). Why: with the default single index and SEARCH_SHARDS=1 one shard holds every item, so '
-    + 'a filter walks postings and doc values covering all 1,000,000, and routing cannot narrow one shard further. Searches over all collections (bbox, '
-    + 'intersects, free text) fan out to ten shards instead and show no clear winner here; the per-collection queries ran at a higher machine load '
-    + '(3.2–4.0 against 1.9–2.8) and with 50 runs per row, so differences under 1.5× in this table are within that noise. '
-    + 'The default stays `single`, for what index-layout.ts says: a cooperative\'s repositories and their STAC catalogs make thousands of collections, '
-    + 'mostly small, and an index (a shard or more) each costs heap, cluster-state updates and a cluster-state round trip per new collection, and '
-    + 'every all-collections search fans out to all of them. With a few large collections, as in this benchmark, `SEARCH_INDEX_LAYOUT=per-collection` '
-    + 'is the better setting (and with it Meridian\'s CQL2 row, 15.8 ms at p95, is below stac-fastapi\'s 19.9). A single index with more shards '
-    + '(SEARCH_SHARDS) was not measured.',
+    + 'both-folded, for CQL2\'s CASEI and ACCENTI), plus free-text, presence and kinds fields — and still loads faster: 3,841 against 2,782 items/s, '
+    + 'with the item now sent and stored as one unindexed string (mapping 2) instead of an object; the first run, at a load average of 3–8, gave 2,112 against 1,915.',
+  '- **Index layouts**: the per-collection row is from the first run (mapping 1, before the changes above), the single row from this one. An index per collection '
+    + 'still filters one collection a little faster — in the A/B, 7 ms of engine time at p50 against 9 on the single index, whose one shard (SEARCH_SHARDS=1) '
+    + 'holds every collection\'s items — and loads faster (ten shards\' writers and merges). The default stays `single`, for what index-layout.ts says: a '
+    + 'cooperative\'s repositories and their STAC catalogs make thousands of collections, mostly small, and an index (a shard or more) each costs heap, '
+    + 'cluster-state updates and a cluster-state round trip per new collection, and every all-collections search fans out to all of them. With a few large '
+    + 'collections, as in this benchmark, `SEARCH_INDEX_LAYOUT=per-collection` is a fair setting; a single index with more shards (SEARCH_SHARDS) was not measured.',
+  '- **The machine** was shared: other engineers\' tests ran during these runs (1-minute load average up to 4.7 on 2 cores during the queries); '
+    + 'the two APIs were interleaved request by request, so both saw the same load.',
 ];
 
 // ---------------------------------------------------------------------------
