@@ -89,7 +89,7 @@ export class SqliteItemWriter {
       s.deleteItemText.run(rid);
     }
     // Raised with every such item, not cached: a write rolled back to its savepoint takes its raise with it.
-    const [dt, start, end] = item.values.slice(2, 5) as number[];
+    const [, , dt, start, end] = item.values as number[];
     const reach = Math.max(Math.abs(dt - start), Math.abs(end - dt));
     if (reach > 0) s.raiseReach.run(reach);
     s.upsertDoc.run(rid, item.doc);
