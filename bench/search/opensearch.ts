@@ -594,9 +594,10 @@ function report(results: RunResult[]): string {
 const NOTES: string[] = [
   'Notes (2026-11-22 runs):',
   '',
-  '- **Against stac-fastapi-opensearch**: Meridian is faster at p95 on every row. The CQL2 property filter at limit 10, lost in the first run '
-    + '(33.5 ms against 19.9 at p95), was lost on the engine\'s time: `took` 10 ms at p50, against 4 for stac-fastapi\'s search on its index of that one collection. '
-    + 'The profile API and an interleaved A/B of query shapes on the same node and data (60 runs each, `.bench`-only scripts) found two costs stac-fastapi\'s query does not have. '
+  '- **Against stac-fastapi-opensearch**: Meridian is faster at p95 on every row. The CQL2 property filter at limit 10 (here 22.7 ms against 32.4 at p95; '
+    + '22.8 against 23.9 and 26.5 against 31.8 in the two runs before this one, stac-fastapi\'s p95 being the one that moves) was lost in the first run '
+    + '(33.5 ms against 19.9) on the engine\'s time: `took` 10 ms at p50, against 4 for stac-fastapi\'s search on its index of that one collection. '
+    + 'The profile API and an interleaved A/B of query shapes on the same node and data (60 runs of each shape, 1-minute load average 1.7 before and 0.7 after; ad-hoc scripts, not kept in the repository) found two costs stac-fastapi\'s query does not have. '
     + 'What anyone may find (public, published, not disabled) was three term queries each matching nearly every document; it is now the absence of the other values '
     + '(search-body.ts): engine took p50 16 → 9 ms at limit 10 and 23 → 15 ms at limit 100. '
     + 'And `collections=x` was a `terms` query, which OpenSearch 3 turns into a bitset of the whole collection before walking the conjunction (6–23 ms in the profile); '
@@ -609,8 +610,8 @@ const NOTES: string[] = [
     + '`q` as STAC\'s free-text syntax (phrases, AND/OR). The row shows what each API does with the same request, not the same work.',
   '- **API overhead** (latency − `took`, p50): item pages are now written from the item texts the engine stores (`searchItemTexts`, api/src/stac/item-page.ts), '
     + 'with no JSON.parse of the items and no JSON.stringify of the page — on 100 items (330 KB) those took 0.8 and 0.7 ms at a load average of 1.6, '
-    + '1–4.5 and 3–4 ms on the loaded machine of the first run. The target is met at limit 10 on free text and nearly on the others (4.3–5.3 ms; bbox + datetime, '
-    + 'the first row, ran at the run\'s highest load), and missed at limit 100 (6.6–8.9 ms). Where the time goes, timed inside one request over the same node (60 runs): '
+    + '1–4.5 and 3–4 ms on the loaded machine of the first run. The target is met at limit 10 on three rows of four (4.5–4.9 ms; bbox + datetime 5.1) and missed at limit 100 '
+    + '(5.2–10.1 ms; bbox + datetime returns about 20 items; the CQL2 row\'s 10.1 ran while the machine was busy, its engine took 32 ms at p50 against 14–15 in the runs before). Where the time goes, timed inside one request over the same node (60 runs): '
     + 'at limit 10 (30 KB), 5.5 ms of overhead = the adapter client\'s round trip − took 2.9 (the engine parsing the request and writing the hits, loopback, '
     + 'the client reading and parsing them) + the request reaching Express 0.6 + routing and parsing the search 0.5 + splicing and sending the page 0.6 + '
     + 'the benchmark\'s client, in the same process, reading the body 0.7; at limit 100 (300 KB), the client round trip − took is 5.9, splicing and sending 1.9 '
@@ -626,7 +627,7 @@ const NOTES: string[] = [
     + 'cooperative\'s repositories and their STAC catalogs make thousands of collections, mostly small, and an index (a shard or more) each costs heap, '
     + 'cluster-state updates and a cluster-state round trip per new collection, and every all-collections search fans out to all of them. With a few large '
     + 'collections, as in this benchmark, `SEARCH_INDEX_LAYOUT=per-collection` is a fair setting; a single index with more shards (SEARCH_SHARDS) was not measured.',
-  '- **The machine** was shared: other engineers\' tests ran during these runs (1-minute load average up to 4.7 on 2 cores during the queries); '
+  '- **The machine** was shared: other engineers\' tests ran during these runs (1-minute load average 1.1 when this run started, after waiting for the machine to quieten, 1.9–3.5 during its queries and 1.9 after it; up to 4.7 in the run before); '
     + 'the two APIs were interleaved request by request, so both saw the same load.',
 ];
 
