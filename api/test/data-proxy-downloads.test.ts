@@ -3,7 +3,7 @@
 // CORS, S3 error documents, hostile paths, and a client that leaves midway.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -330,9 +330,10 @@ describe('no path leaves the repository', () => {
 
 describe('streaming', () => {
   const SIZE = 64 * 1024 * 1024;
+  const bigContent = randomBytes(SIZE);
   let big: string;
   before(() => {
-    big = file('big.bin', randomBytes(SIZE));
+    big = file('big.bin', bigContent);
   });
 
   test('a client that stops reading holds the server back (backpressure), and one that leaves closes the file', async () => {
@@ -375,7 +376,32 @@ describe('streaming', () => {
     const reply = await fetch(`${server.url}${path('big.bin')}`);
     assert.equal(reply.status, 200);
     const body = Buffer.from(await reply.arrayBuffer());
-    assert.equal(body.length, SIZE);
+    assert.ok(body.equals(bigContent), `the ${SIZE} bytes, byte for byte (got ${body.length})`);
     await eventually(() => openDescriptors(big).length === 0, 'the file is closed afterwards');
+  });
+
+  test('a file truncated while it is sent: the response is cut short, never complete-looking, and the file is closed', async () => {
+    const shrinking = file('shrinking.bin', bigContent);
+    const outcome = await new Promise<{ received: number; length: number; error: string }>((resolve, reject) => {
+      const req = request(`${server.url}${path('shrinking.bin')}`, (res) => {
+        let received = 0;
+        res.on('data', (chunk: Buffer) => (received += chunk.length));
+        res.once('data', async () => {
+          res.pause();
+          await eventually(() => openDescriptors(shrinking).length === 1, 'the server has opened the file');
+          truncateSync(shrinking, 1024);
+          res.resume();
+        });
+        const cut = (error: Error | string) => resolve({ received, length: Number(res.headers['content-length']), error: String(error) });
+        res.on('error', cut);
+        res.on('aborted', () => cut('aborted'));
+        res.on('end', () => reject(new Error(`the response ended normally after ${received} bytes`)));
+      });
+      req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+      req.end();
+    });
+    assert.equal(outcome.length, SIZE);
+    assert.ok(outcome.received < SIZE, `received ${outcome.received} of ${SIZE} bytes, then ${outcome.error}`);
+    await eventually(() => openDescriptors(shrinking).length === 0, 'the server closed the file');
   });
 });

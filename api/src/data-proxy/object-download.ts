@@ -3,7 +3,6 @@
 // buffered whole, with the validators, conditional requests and ranges of
 // read-plan.ts. HEAD answers exactly what GET would, without the body.
 import type { Request, RequestHandler, Response } from 'express';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectBody, ObjectInfo, ObjectStore } from '@meridian/core/object-store/object-store.port';
 import { servedContentType } from './content-type.ts';
@@ -40,16 +39,17 @@ function refusal(plan: ReadPlan, info: ObjectInfo, req: Request): S3Error | 'not
 }
 
 /**
- * Sends the body. When the client goes away, pipeline destroys the backend
- * stream (closing its file or connection); when the backend fails part-way, the
- * response is cut short, so the client sees a truncated body, never a complete-looking one.
+ * Sends the body, through the backend's own writer when it has one (the
+ * filesystem's reuses its buffers). When the client goes away, the backend's
+ * file or connection is released; when the backend fails part-way, the response
+ * is cut short, so the client sees a truncated body, never a complete-looking one.
  */
-async function stream(req: Request, res: Response, body: Readable): Promise<void> {
+async function stream(req: Request, res: Response, body: ObjectBody): Promise<void> {
   try {
-    await pipeline(body, res);
+    await (body.writeTo ? body.writeTo(res) : pipeline(body.body, res));
   } catch (error) {
-    // pipeline has destroyed both streams already; these make sure of it.
-    body.destroy();
+    // pipeline has destroyed both streams already; writeTo leaves the response to us.
+    if (!body.writeTo) body.body.destroy();
     res.destroy();
     if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') req.log?.debug('the client left before the whole object was sent');
     else req.log?.warn({ err: error }, 'reading the object failed part-way');
@@ -102,6 +102,6 @@ export function objectDownload(deps: DataProxyDeps): RequestHandler {
       res.end();
       return;
     }
-    await stream(req, res, body.body);
+    await stream(req, res, body);
   };
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { FilesystemObjectStore } from './filesystem.object-store.ts';
@@ -169,5 +170,33 @@ describe('filesystem object store', () => {
     assert.deepEqual(await store.list({ prefix: 'a/b/' }), { objects: [], commonPrefixes: [], isTruncated: false });
     assert.equal(await store.head('a'), undefined);
     assert.equal(await store.delete('a'), false);
+  });
+
+  test('writeTo sends what the read stream would, whole or ranged, then closes the file; a body is read once', async () => {
+    const { root, store } = fresh();
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    await store.put('big.bin', Readable.from([bytes]));
+    await store.put('empty.bin', Readable.from([]));
+    const path = join(root, 'big.bin');
+    const openOnIt = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try { return readlinkSync(`/proc/self/fd/${fd}`) === path; } catch { return false; }
+    }).length;
+    const written = async (key: string, range?: { start: number; end: number }) => {
+      const got = await store.get(key, range ? { range } : {});
+      assert.ok(got?.writeTo, 'the filesystem offers writeTo');
+      const chunks: Buffer[] = [];
+      await got.writeTo(new Writable({ write(chunk, _encoding, callback) { chunks.push(Buffer.from(chunk)); callback(); } }));
+      return Buffer.concat(chunks);
+    };
+    assert.ok((await written('big.bin')).equals(bytes));
+    for (const [start, end] of [[0, 0], [bytes.length - 1, bytes.length - 1], [1024 * 1024 - 1, 2 * 1024 * 1024]]) {
+      assert.ok((await written('big.bin', { start, end })).equals(bytes.subarray(start, end + 1)), `bytes ${start}-${end}`);
+    }
+    assert.equal((await written('empty.bin')).length, 0);
+    assert.equal(openOnIt(), 0, 'every writeTo closed the file');
+
+    const got = await store.get('big.bin');
+    got!.body.destroy();
+    await assert.rejects(got!.writeTo!(new Writable({ write: (_c, _e, callback) => callback() })), /read once/);
   });
 });

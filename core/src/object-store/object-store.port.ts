@@ -6,7 +6,7 @@
 // An ObjectStore is always scoped: its keys are relative to one repository's
 // prefix inside its connection, so that no key can name anything outside it.
 // Keys are checked with checkObjectKey before they reach an adapter.
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface ObjectInfo {
   /** Relative to the store's scope, e.g. `scenes/2024/a.tif`. */
@@ -30,6 +30,14 @@ export interface ObjectBody {
   /** The whole object, or exactly the bytes of `range`; streamed, never buffered whole. */
   body: Readable;
   range?: ByteRange;
+  /**
+   * Where a backend can send its bytes more cheaply than through `body`: writes
+   * them into `destination` and ends it, with backpressure and constant memory.
+   * Use either this or `body`, not both. Rejects without ending the destination
+   * when it closes early (code ERR_STREAM_PREMATURE_CLOSE) or the source fails;
+   * the source is released either way.
+   */
+  writeTo?(destination: Writable): Promise<void>;
 }
 
 export interface ListOptions {
