@@ -594,8 +594,8 @@ function report(results: RunResult[]): string {
 const NOTES: string[] = [
   'Notes (2026-11-22 runs):',
   '',
-  '- **Against stac-fastapi-opensearch**: Meridian is faster at p95 on every row. The CQL2 property filter at limit 10 (here 22.7 ms against 32.4 at p95; '
-    + '22.8 against 23.9 and 26.5 against 31.8 in the two runs before this one, stac-fastapi\'s p95 being the one that moves) was lost in the first run '
+  '- **Against stac-fastapi-opensearch**: Meridian is faster at p95 on every row. The CQL2 property filter at limit 10 (here 19.1 ms against 30.4 at p95; '
+    + '22.7 against 32.4, 22.8 against 23.9 and 26.5 against 31.8 in the three runs before this one, stac-fastapi\'s p95 being the one that moves) was lost in the first run '
     + '(33.5 ms against 19.9) on the engine\'s time: `took` 10 ms at p50, against 4 for stac-fastapi\'s search on its index of that one collection. '
     + 'The profile API and an interleaved A/B of query shapes on the same node and data (60 runs of each shape, 1-minute load average 1.7 before and 0.7 after; ad-hoc scripts, not kept in the repository) found two costs stac-fastapi\'s query does not have. '
     + 'What anyone may find (public, published, not disabled) was three term queries each matching nearly every document; it is now the absence of the other values '
@@ -608,15 +608,19 @@ const NOTES: string[] = [
   '- **Free text is not the same search** (†): stac-fastapi\'s `q` is a `multi_match` of all the words OR-ed, with fuzziness AUTO, over id, collection, '
     + 'title, description and keywords, so `"Great Plains" AND landsat-8` matches items with any of those words (13–15× more items); Meridian reads '
     + '`q` as STAC\'s free-text syntax (phrases, AND/OR). The row shows what each API does with the same request, not the same work.',
-  '- **API overhead** (latency − `took`, p50): item pages are now written from the item texts the engine stores (`searchItemTexts`, api/src/stac/item-page.ts), '
-    + 'with no JSON.parse of the items and no JSON.stringify of the page — on 100 items (330 KB) those took 0.8 and 0.7 ms at a load average of 1.6, '
-    + '1–4.5 and 3–4 ms on the loaded machine of the first run. The target is met at limit 10 on three rows of four (4.5–4.9 ms; bbox + datetime 5.1) and missed at limit 100 '
-    + '(5.2–10.1 ms; bbox + datetime returns about 20 items; the CQL2 row\'s 10.1 ran while the machine was busy, its engine took 32 ms at p50 against 14–15 in the runs before). Where the time goes, timed inside one request over the same node (60 runs): '
-    + 'at limit 10 (30 KB), 5.5 ms of overhead = the adapter client\'s round trip − took 2.9 (the engine parsing the request and writing the hits, loopback, '
-    + 'the client reading and parsing them) + the request reaching Express 0.6 + routing and parsing the search 0.5 + splicing and sending the page 0.6 + '
-    + 'the benchmark\'s client, in the same process, reading the body 0.7; at limit 100 (300 KB), the client round trip − took is 5.9, splicing and sending 1.9 '
-    + 'and reading the body 1.4. What is left is moving the page twice over loopback, not reshaping it. `took` is whole milliseconds, truncated, so the '
-    + 'overhead reads about 0.5 ms high on average. The same requests timed by curl in its own process showed no lower overhead.',
+  '- **API overhead** (latency − `took`, p50): item pages are written from the item texts the engine stores (`searchItemTexts`, api/src/stac/item-page.ts), '
+    + 'with no JSON.parse of the items and no JSON.stringify of the page — on 100 items (330 KB) those took 0.8 and 0.7 ms at a load average of 1.6. '
+    + 'In this run the target is met at limit 10 on three rows of four (3.9–4.8 ms; bbox + datetime 5.0) and missed at limit 100 on three of four '
+    + '(6.9–7.3 ms; bbox + datetime, about 20 items, 4.7); the run before, at a load average of 1.9–3.5, gave 4.5–5.1 and 5.2–10.1. '
+    + 'Most of it is the engine\'s own HTTP round trip, outside `took`: the same search bodies sent straight to the node by a bare client (undici, keep-alive, '
+    + 'no compression, 60 runs interleaved, load average ≈ 1) gave round trip − took p50 3.0 ms at limit 10 (40 KB) and 3.9 ms at limit 100 (365 KB), and 2.8 and 3.2 ms '
+    + 'with `_source: false` (2–21 KB): that much is the node\'s HTTP layer and fetch phase on this machine, whatever the API does. '
+    + 'Meridian\'s own share, timed with the engine answer cached in the adapter (no engine call; 300 requests): 0.8 ms p50 at limit 10 and 2.4 ms at limit 100, '
+    + 'the request through Express, splicing the page and sending it, and the benchmark\'s client, in the same process, reading it. '
+    + 'Tried and not kept: `filter_path` on the engine response (365 → 352 KB, but +0.7 ms to round trip − took: the node filters its output as it writes it). '
+    + 'Left alone: Express\'s weak ETag hashes every page (SHA-1, about 0.2 ms on 300 KB), which lets a conditional GET of a collection or an item be answered 304. '
+    + 'So 5 ms at limit 100 leaves about 1 ms for everything Meridian does on this machine; a faster engine transport '
+    + '(a faster machine) or smaller pages are what would reach it. `took` is whole milliseconds, truncated, so the overhead reads about 0.5 ms high on average.',
   '- **Loads**: both with two batches in flight, refresh_interval -1 and no replica until a final refresh (the adapter takes `refresh: false` for this). '
     + 'Meridian indexes more per item than stac-fastapi — every STAC property in typed fields, a string as four keyword fields (exact, case-, accent- and '
     + 'both-folded, for CQL2\'s CASEI and ACCENTI), plus free-text, presence and kinds fields — and still loads faster: 3,841 against 2,782 items/s, '
@@ -627,7 +631,7 @@ const NOTES: string[] = [
     + 'cooperative\'s repositories and their STAC catalogs make thousands of collections, mostly small, and an index (a shard or more) each costs heap, '
     + 'cluster-state updates and a cluster-state round trip per new collection, and every all-collections search fans out to all of them. With a few large '
     + 'collections, as in this benchmark, `SEARCH_INDEX_LAYOUT=per-collection` is a fair setting; a single index with more shards (SEARCH_SHARDS) was not measured.',
-  '- **The machine** was shared: other engineers\' tests ran during these runs (1-minute load average 1.1 when this run started, after waiting for the machine to quieten, 1.9–3.5 during its queries and 1.9 after it; up to 4.7 in the run before); '
+  '- **The machine** was shared: other engineers\' tests ran during these runs (1-minute load average 1.5–2.9 during this run\'s queries; 1.9–3.5 and up to 4.7 in the runs before); '
     + 'the two APIs were interleaved request by request, so both saw the same load.',
 ];
 
