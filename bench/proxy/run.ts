@@ -2,8 +2,9 @@
 // read in one run straight from disk and downloaded through the data proxy over
 // loopback HTTP, bytes discarded — once from the disk itself (the file dropped
 // from the page cache before each read) and once from the page cache (software
-// only), beside a bare Node server; then random ranged reads, and the server's resident memory while it streams. The server is `npm start` (api/src/main.ts) in a child process, so
-// its memory is its own.
+// only), beside a bare Node server; then random ranged reads, and the server's
+// resident memory while it streams. The server is `npm start` (api/src/main.ts)
+// in a child process, so its memory is its own.
 //
 //   node bench/proxy/run.ts [--size BYTES] [--rounds R] [--ranges N] [--dir PATH] [--reuse] [--no-docs]
 //
