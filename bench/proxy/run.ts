@@ -316,14 +316,14 @@ async function measure(server: BenchServer): Promise<Figures> {
 }
 
 function report(f: Figures): string {
-  const median_ = (times: number[]) => gibPerSecond(SIZE, median(times));
-  const ratio = median_(f.coldProxy) / median_(f.coldDd);
+  const medianRate = (times: number[]) => gibPerSecond(SIZE, median(times));
+  const ratio = medianRate(f.coldProxy) / medianRate(f.coldDd);
   const rest = Math.min(...f.memory.map((m) => m.before));
   const peak = Math.max(...f.memory.map((m) => m.peak));
   const climb = Math.max(...f.memory.map((m) => m.secondHalf - m.firstHalf));
   const mean = f.ranges.reduce((sum, ms) => sum + ms, 0) / f.ranges.length;
   const row = (label: string, from: string, times: number[]) =>
-    `| ${label} | ${from} | ${fmt(median_(times), 2)} | ${times.map((ms) => fmt(gibPerSecond(SIZE, ms), 2)).join(', ')} |`;
+    `| ${label} | ${from} | ${fmt(medianRate(times), 2)} | ${times.map((ms) => fmt(gibPerSecond(SIZE, ms), 2)).join(', ')} |`;
   const cached = Math.max(...f.stillCached);
   return [
     SECTION,
@@ -350,8 +350,8 @@ function report(f: Figures): string {
     row('(c) a bare node:http server piping the file (1 MiB reads), curl', 'page cache', f.bare),
     '',
     `Ratio (b)/(a), through the proxy against straight from disk: **${fmt(ratio, 2)}**. Target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'missed'}. `
-      + `From the page cache, the proxy against a Node read stream, (b′)/(a″): ${fmt(median_(f.curl) / median_(f.stream), 2)}; `
-      + `against a bare Node server, (b′)/(c): ${fmt(median_(f.curl) / median_(f.bare), 2)}; against a memory copy, (b′)/(a′): ${fmt(median_(f.curl) / median_(f.dd), 2)}.`,
+      + `From the page cache, the proxy against a Node read stream, (b′)/(a″): ${fmt(medianRate(f.curl) / medianRate(f.stream), 2)}; `
+      + `against a bare Node server, (b′)/(c): ${fmt(medianRate(f.curl) / medianRate(f.bare), 2)}; against a memory copy, (b′)/(a′): ${fmt(medianRate(f.curl) / medianRate(f.dd), 2)}.`,
     '',
     `CPU time per GiB (medians; less sensitive than throughput to other work on the machine): the read stream (a″) ${fmt(median(f.streamCpu), 2)} s; `
       + `the server streaming through the proxy (b″) ${fmt(median(f.serverCpu), 2)} s.`,
